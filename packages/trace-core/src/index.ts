@@ -1,1 +1,50 @@
-export const VERSION = '0.1.0';
+/**
+ * @spanwise/trace-core: tracer lifecycle and configuration, active-span context, span helpers,
+ * header propagation, redaction, the shared HTTP server span, and the patching framework.
+ */
+export { init, getTracer, getConfig, flush, shutdown } from './tracer';
+export {
+  ConfigurationError,
+  resolveConfig,
+  parseTags,
+  defaultServiceName,
+  PROPAGATION_FORMATS,
+  type SpanwiseOptions,
+  type ResolvedConfig,
+  type SamplerOptions,
+  type SamplerType,
+  type ReporterOptions,
+  type PropagationOptions,
+  type PropagationFormat,
+} from './config';
+export { getActiveSpan, withSpan, bindToContext, bindEmitterToContext, suppressTracing, isTracingSuppressed } from './context';
+export {
+  startClientSpan,
+  recordError,
+  finishSpan,
+  injectHeaders,
+  extractContext,
+  isRecording,
+  setTags,
+  TAGS,
+  type ClientSpanOptions,
+  type TagMap,
+  type TagValue,
+} from './spans';
+export {
+  startServerSpan,
+  getRequestRecord,
+  getRequestSpan,
+  setRoute,
+  recordRequestError,
+  isIgnoredRequest,
+  type ServerSpanOptions,
+  type RequestRecord,
+  type IgnoreRule,
+} from './server-span';
+export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
+export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
+export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
+export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
+/** @internal */
+export { getRedactor, getPropagation, setReporterFactory, resetForTests } from './tracer';

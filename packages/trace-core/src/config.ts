@@ -1,0 +1,282 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Tracer } from 'opentracing';
+import { isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from './logger';
+import type { RedactionOptions } from './redaction';
+
+export type SamplerType = 'const' | 'probabilistic' | 'ratelimiting' | 'remote';
+export type PropagationFormat = 'jaeger' | 'w3c' | 'b3' | 'b3-single';
+export const PROPAGATION_FORMATS: readonly PropagationFormat[] = ['jaeger', 'w3c', 'b3', 'b3-single'];
+const SAMPLER_TYPES: readonly SamplerType[] = ['const', 'probabilistic', 'ratelimiting', 'remote'];
+
+export interface SamplerOptions {
+  /** `const` (param 1 = all, 0 = none), `probabilistic` (param = fraction), `ratelimiting` (param = traces/s), `remote`. */
+  type: SamplerType;
+  param: number;
+  /** For `remote`: the agent's sampling endpoint, `host:port`. */
+  hostPort?: string;
+  refreshIntervalMs?: number;
+}
+
+export interface ReporterOptions {
+  agentHost?: string;
+  agentPort?: number;
+  /** Collector endpoint (`http://collector:14268/api/traces`); when set, spans go over HTTP instead of UDP. */
+  endpoint?: string;
+  user?: string;
+  password?: string;
+  flushIntervalMs?: number;
+  timeoutMs?: number;
+  logSpans?: boolean;
+}
+
+export interface PropagationOptions {
+  /** Formats written into outgoing requests. Default `['jaeger', 'w3c']`. */
+  inject?: PropagationFormat[];
+  /** Formats read from incoming requests, first match wins. Default `['jaeger', 'w3c', 'b3', 'b3-single']`. */
+  extract?: PropagationFormat[];
+}
+
+/** Options of `init()`. Every option overrides the matching environment variable. */
+export interface SpanwiseOptions {
+  /** Service name; default `JAEGER_SERVICE_NAME`, then the app's package.json name. */
+  serviceName?: string;
+  /** Use this OpenTracing tracer instead of creating a jaeger-client one. */
+  tracer?: Tracer;
+  /** Turn tracing off (`JAEGER_DISABLED=true`): a no-op tracer is installed. */
+  disabled?: boolean;
+  sampler?: SamplerOptions;
+  reporter?: ReporterOptions;
+  /** Process tags on every span of this service (`JAEGER_TAGS=k=v,k2=${ENV:default}`). */
+  tags?: Record<string, string | number | boolean>;
+  propagation?: PropagationOptions;
+  /** Start new traces with 128-bit trace ids (default true: matches W3C trace context). */
+  traceId128bit?: boolean;
+  /** Client calls made while no span is active create no span (default true; `SPANWISE_REQUIRE_PARENT=false`). */
+  requireParent?: boolean;
+  redaction?: RedactionOptions;
+  logLevel?: LogLevel;
+  logger?: Logger;
+  /** Flush at exit and on SIGTERM/SIGINT (default true). */
+  flushOnExit?: boolean;
+  /** How long exit and signal flushes may wait, ms (default 2000). */
+  flushTimeoutMs?: number;
+}
+
+export interface ResolvedConfig {
+  serviceName: string;
+  tracer?: Tracer;
+  disabled: boolean;
+  sampler: SamplerOptions;
+  reporter: ReporterOptions;
+  tags: Record<string, string | number | boolean>;
+  inject: PropagationFormat[];
+  extract: PropagationFormat[];
+  traceId128bit: boolean;
+  requireParent: boolean;
+  redaction: RedactionOptions;
+  logLevel: LogLevel;
+  logger?: Logger;
+  flushOnExit: boolean;
+  flushTimeoutMs: number;
+}
+
+/** Thrown at startup for a bad setting; the message names it. */
+export class ConfigurationError extends Error {
+  constructor(setting: string, expected: string, got: unknown) {
+    super(`Spanwise configuration: ${setting} must be ${expected}, got ${JSON.stringify(got)}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function resolveConfig(options: SpanwiseOptions = {}, env: Env = process.env): ResolvedConfig {
+  const logLevel = options.logLevel ?? parseLogLevel(env);
+  return {
+    serviceName: options.serviceName ?? nonEmpty(env.JAEGER_SERVICE_NAME) ?? defaultServiceName(),
+    tracer: options.tracer,
+    disabled: options.disabled ?? parseBoolean(env, 'JAEGER_DISABLED', false),
+    sampler: validateSampler(options.sampler ?? samplerFromEnv(env), options.sampler ? 'sampler' : 'JAEGER_SAMPLER_'),
+    reporter: validateReporter({ ...reporterFromEnv(env), ...options.reporter }),
+    tags: options.tags ?? parseTags(env.JAEGER_TAGS, env),
+    inject: validateFormats(options.propagation?.inject ?? formatsFromEnv(env, 'SPANWISE_PROPAGATION_INJECT') ?? ['jaeger', 'w3c'], 'propagation.inject'),
+    extract: validateFormats(
+      options.propagation?.extract ?? formatsFromEnv(env, 'SPANWISE_PROPAGATION_EXTRACT') ?? ['jaeger', 'w3c', 'b3', 'b3-single'],
+      'propagation.extract',
+    ),
+    traceId128bit: options.traceId128bit ?? parseBoolean(env, 'SPANWISE_TRACEID_128BIT', true),
+    requireParent: options.requireParent ?? parseBoolean(env, 'SPANWISE_REQUIRE_PARENT', true),
+    redaction: options.redaction ?? {},
+    logLevel,
+    logger: options.logger,
+    flushOnExit: options.flushOnExit ?? true,
+    flushTimeoutMs: positiveNumber(options.flushTimeoutMs ?? 2000, 'flushTimeoutMs'),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseLogLevel(env: Env): LogLevel {
+  const value = nonEmpty(env.SPANWISE_LOG_LEVEL)?.toLowerCase();
+  if (value === undefined) return 'warn';
+  if (!isLogLevel(value)) throw new ConfigurationError('SPANWISE_LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, value);
+  return value;
+}
+
+export function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = nonEmpty(env[name])?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigurationError(name, 'true or false', env[name]);
+}
+
+function parseNumber(env: Env, name: string): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigurationError(name, 'a number', raw);
+  return value;
+}
+
+function positiveNumber(value: number, setting: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError(setting, 'a positive number', value);
+  }
+  return value;
+}
+
+function samplerFromEnv(env: Env): SamplerOptions {
+  const type = nonEmpty(env.JAEGER_SAMPLER_TYPE);
+  const param = parseNumber(env, 'JAEGER_SAMPLER_PARAM');
+  // jaeger-client alone would poll a remote sampler (usually absent) and sample 0.1%: we sample everything.
+  if (type === undefined) return { type: 'const', param: param ?? 1 };
+  if (!SAMPLER_TYPES.includes(type as SamplerType)) {
+    throw new ConfigurationError('JAEGER_SAMPLER_TYPE', `one of ${SAMPLER_TYPES.join(', ')}`, type);
+  }
+  return {
+    type: type as SamplerType,
+    param: param ?? (type === 'probabilistic' ? 0.001 : 1),
+    hostPort: nonEmpty(env.JAEGER_SAMPLER_MANAGER_HOST_PORT),
+    refreshIntervalMs: parseNumber(env, 'JAEGER_SAMPLER_REFRESH_INTERVAL'),
+  };
+}
+
+function validateSampler(sampler: SamplerOptions, prefix: string): SamplerOptions {
+  const typeName = prefix === 'sampler' ? 'sampler.type' : 'JAEGER_SAMPLER_TYPE';
+  const paramName = prefix === 'sampler' ? 'sampler.param' : 'JAEGER_SAMPLER_PARAM';
+  if (!SAMPLER_TYPES.includes(sampler.type)) throw new ConfigurationError(typeName, `one of ${SAMPLER_TYPES.join(', ')}`, sampler.type);
+  if (typeof sampler.param !== 'number' || !Number.isFinite(sampler.param)) throw new ConfigurationError(paramName, 'a number', sampler.param);
+  if (sampler.type === 'probabilistic' && (sampler.param < 0 || sampler.param > 1)) {
+    throw new ConfigurationError(paramName, 'between 0 and 1 for the probabilistic sampler', sampler.param);
+  }
+  if (sampler.type === 'const' && sampler.param !== 0 && sampler.param !== 1) {
+    throw new ConfigurationError(paramName, '0 or 1 for the const sampler', sampler.param);
+  }
+  if (sampler.type === 'ratelimiting' && sampler.param < 0) {
+    throw new ConfigurationError(paramName, 'a non-negative number of traces per second', sampler.param);
+  }
+  return sampler;
+}
+
+function reporterFromEnv(env: Env): ReporterOptions {
+  const reporter: ReporterOptions = {
+    agentHost: nonEmpty(env.JAEGER_AGENT_HOST),
+    agentPort: parseNumber(env, 'JAEGER_AGENT_PORT'),
+    endpoint: nonEmpty(env.JAEGER_ENDPOINT),
+    user: nonEmpty(env.JAEGER_USER),
+    password: env.JAEGER_PASSWORD,
+    flushIntervalMs: parseNumber(env, 'JAEGER_REPORTER_FLUSH_INTERVAL'),
+    timeoutMs: parseNumber(env, 'JAEGER_REPORTER_TIMEOUT'),
+    logSpans: env.JAEGER_REPORTER_LOG_SPANS === undefined ? undefined : parseBoolean(env, 'JAEGER_REPORTER_LOG_SPANS', false),
+  };
+  for (const key of Object.keys(reporter) as (keyof ReporterOptions)[]) if (reporter[key] === undefined) delete reporter[key];
+  return reporter;
+}
+
+function validateReporter(reporter: ReporterOptions): ReporterOptions {
+  const port = reporter.agentPort;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new ConfigurationError('JAEGER_AGENT_PORT (reporter.agentPort)', 'an integer between 1 and 65535', port);
+  }
+  if (reporter.endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(reporter.endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new ConfigurationError('JAEGER_ENDPOINT (reporter.endpoint)', 'an http(s) URL such as http://collector:14268/api/traces', reporter.endpoint);
+    }
+  }
+  if (reporter.flushIntervalMs !== undefined) positiveNumber(reporter.flushIntervalMs, 'JAEGER_REPORTER_FLUSH_INTERVAL (reporter.flushIntervalMs)');
+  if (reporter.timeoutMs !== undefined) positiveNumber(reporter.timeoutMs, 'JAEGER_REPORTER_TIMEOUT (reporter.timeoutMs)');
+  return reporter;
+}
+
+function formatsFromEnv(env: Env, name: string): PropagationFormat[] | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const formats = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const format of formats) {
+    if (!PROPAGATION_FORMATS.includes(format as PropagationFormat)) {
+      throw new ConfigurationError(name, `a comma list of ${PROPAGATION_FORMATS.join(', ')}`, raw);
+    }
+  }
+  return formats as PropagationFormat[];
+}
+
+function validateFormats(formats: PropagationFormat[], setting: string): PropagationFormat[] {
+  if (!Array.isArray(formats)) throw new ConfigurationError(setting, `an array of ${PROPAGATION_FORMATS.join(', ')}`, formats);
+  for (const format of formats) {
+    if (!PROPAGATION_FORMATS.includes(format)) throw new ConfigurationError(setting, `an array of ${PROPAGATION_FORMATS.join(', ')}`, formats);
+  }
+  return formats;
+}
+
+/** `JAEGER_TAGS`: `key=value` pairs separated by commas; a value `${VAR:default}` reads the environment. */
+export function parseTags(raw: string | undefined, env: Env = process.env): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (!nonEmpty(raw)) return tags;
+  for (const pair of raw!.split(',')) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (!key) throw new ConfigurationError('JAEGER_TAGS', 'a comma list of key=value', raw);
+    let value = pair.slice(eq + 1).trim();
+    const ref = /^\$\{([^:}]+)(?::([^}]*))?\}$/.exec(value);
+    if (ref) value = env[ref[1]] ?? ref[2] ?? '';
+    tags[key] = value;
+  }
+  return tags;
+}
+
+/** The name in the app's package.json (nearest to the main script, else to the working directory). */
+export function defaultServiceName(): string {
+  const start = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
+  for (const from of [start, process.cwd()]) {
+    const name = findPackageName(from);
+    if (name) return name;
+  }
+  return 'unknown_service:node';
+}
+
+function findPackageName(from: string): string | undefined {
+  let dir = from;
+  for (;;) {
+    if (!dir.split(path.sep).includes('node_modules')) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+        if (typeof pkg.name === 'string' && pkg.name) return pkg.name;
+      } catch {
+        // no package.json here: keep walking up
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

@@ -1,0 +1,129 @@
+import * as opentracing from 'opentracing';
+import type { ResolvedConfig } from './config';
+import { log } from './logger';
+import type { TraceParts } from './propagation/ids';
+
+/**
+ * Everything that knows jaeger-client's internals lives here, so no jaeger-client type reaches the public API.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const jaeger = require('jaeger-client');
+const JaegerSpanContext = require('jaeger-client/dist/src/span_context').default;
+const RemoteReporter = require('jaeger-client/dist/src/reporters/remote_reporter').default;
+const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
+const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
+
+/** The reporter contract jaeger-client's tracer calls, plus flush. */
+export interface SpanReporter {
+  name(): string;
+  report(span: unknown): void;
+  setProcess(serviceName: string, tags: unknown[]): void;
+  flush(callback?: () => void): void;
+  close(callback?: () => void): void;
+}
+
+export interface JaegerTracerHandle {
+  tracer: opentracing.Tracer;
+  reporter: SpanReporter;
+}
+
+const jaegerLogger = {
+  info: (message: string) => log.debug(`jaeger-client: ${message}`),
+  error: (message: string) => log.warn(`jaeger-client: ${message}`),
+};
+
+export type ReporterFactory = (config: ResolvedConfig) => SpanReporter;
+
+/** jaeger-client's own RemoteReporter with its timer and socket unref'd, so they never keep a process alive. */
+export function createJaegerReporter(config: ResolvedConfig): SpanReporter {
+  const { reporter: options } = config;
+  const sender = options.endpoint
+    ? new HTTPSender({ endpoint: options.endpoint, username: options.user, password: options.password, timeoutMs: options.timeoutMs, logger: jaegerLogger })
+    : new UDPSender({ host: options.agentHost ?? '127.0.0.1', port: options.agentPort ?? 6832, logger: jaegerLogger });
+  const reporter = new RemoteReporter(sender, { bufferFlushInterval: options.flushIntervalMs ?? 1000, logger: jaegerLogger });
+  reporter._intervalHandle?.unref?.();
+  sender._client?.unref?.();
+  return reporter as SpanReporter;
+}
+
+export function createJaegerTracer(config: ResolvedConfig, createReporter: ReporterFactory = createJaegerReporter): JaegerTracerHandle {
+  const reporter = createReporter(config);
+  const sampler = config.sampler;
+  const tracer = jaeger.initTracer(
+    {
+      serviceName: config.serviceName,
+      sampler: { type: sampler.type, param: sampler.param, hostPort: sampler.hostPort, refreshIntervalMs: sampler.refreshIntervalMs },
+    },
+    { reporter, logger: jaegerLogger, tags: config.tags, traceId128bit: config.traceId128bit },
+  ) as opentracing.Tracer & { _sampler?: { _refreshIntervalHandle?: NodeJS.Timeout } };
+  tracer._sampler?._refreshIntervalHandle?.unref?.();
+  return { tracer, reporter };
+}
+
+export function isJaegerTracer(tracer: opentracing.Tracer): boolean {
+  return tracer instanceof jaeger.Tracer;
+}
+
+const kTraceState = Symbol('spanwise.tracestate');
+type MaybeJaegerContext = opentracing.SpanContext & {
+  [kTraceState]?: string;
+  traceId?: Buffer;
+  spanId?: Buffer;
+  parentId?: Buffer | null;
+  isSampled?: () => boolean;
+  isDebug?: () => boolean;
+  _setRemote?: (remote: boolean) => void;
+};
+
+/** A jaeger-client SpanContext for ids read from a foreign header (W3C, B3), marked remote like jaeger's own extract. */
+export function jaegerContextFromParts(parts: TraceParts): opentracing.SpanContext {
+  const traceId = Buffer.from(parts.traceId.startsWith('0000000000000000') ? parts.traceId.slice(16) : parts.traceId, 'hex');
+  const parentId = parts.parentSpanId ? Buffer.from(parts.parentSpanId, 'hex') : null;
+  const context = new JaegerSpanContext(traceId, Buffer.from(parts.spanId, 'hex'), parentId, null, null, null, {}, '') as MaybeJaegerContext;
+  (context as unknown as { flags: number }).flags = (parts.sampled === false ? 0 : 1) | (parts.debug ? 2 : 0);
+  context._setRemote?.(true);
+  if (parts.traceState) context[kTraceState] = parts.traceState;
+  return context;
+}
+
+function hex(buffer: Buffer | null | undefined, width: number): string | undefined {
+  if (!buffer) return undefined;
+  const value = buffer.toString('hex');
+  return value.length >= width ? value.slice(-width) : '0'.repeat(width - value.length) + value;
+}
+
+function padHex(value: unknown, width: number): string | undefined {
+  if (typeof value !== 'string' || !/^[0-9a-f]{1,32}$/i.test(value) || value.length > width) return undefined;
+  return value.toLowerCase().padStart(width, '0');
+}
+
+/** Ids of any OpenTracing span context: jaeger's buffers, or `toTraceId()`/`toSpanId()` of other tracers. */
+export function partsFromContext(context: opentracing.SpanContext): TraceParts | undefined {
+  const ctx = context as MaybeJaegerContext;
+  if (Buffer.isBuffer(ctx.traceId) && Buffer.isBuffer(ctx.spanId)) {
+    return {
+      traceId: hex(ctx.traceId, 32)!,
+      spanId: hex(ctx.spanId, 16)!,
+      parentSpanId: hex(ctx.parentId, 16),
+      sampled: ctx.isSampled?.() ?? true,
+      debug: ctx.isDebug?.() ?? false,
+      traceState: ctx[kTraceState],
+    };
+  }
+  const traceId = padHex(ctx.toTraceId?.(), 32);
+  const spanId = padHex(ctx.toSpanId?.(), 16);
+  return traceId && spanId ? { traceId, spanId, sampled: true } : undefined;
+}
+
+/** W3C tracestate belongs to the whole trace: children carry their parent's. */
+export function inheritTraceState(parent: opentracing.SpanContext | undefined, child: opentracing.SpanContext): void {
+  const state = (parent as MaybeJaegerContext | undefined)?.[kTraceState];
+  if (state !== undefined) (child as MaybeJaegerContext)[kTraceState] = state;
+}
+
+/** False only when the tracer has finally decided not to sample: callers then skip computing tags. */
+export function isRecordingContext(context: opentracing.SpanContext): boolean {
+  const ctx = context as MaybeJaegerContext & { samplingFinalized?: boolean };
+  if (typeof ctx.isSampled !== 'function') return true;
+  return ctx.isSampled() || ctx.samplingFinalized === false;
+}

@@ -1,0 +1,117 @@
+import { isBuiltin, syncBuiltinESMExports } from 'module';
+import * as path from 'path';
+import { Hook } from 'require-in-the-middle';
+import * as semver from 'semver';
+import { log, reportFault, warnOnce } from '../logger';
+import { findLoaded, readVersion, type ModuleInfo } from './module-info';
+
+/** One place a library is hooked: a module (or a file inside it), the versions supported, and how to patch it. */
+export interface PatchDefinition<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Package name, as required: `express`, `mysql2`, `@elastic/transport`. */
+  module: string;
+  /** A file inside the package (`lib/router/layer.js`); omit for the package's main export. */
+  file?: string;
+  /** Supported versions, a semver range. Other versions are left alone, with a warning. */
+  versions: string;
+  patch(exports: T, info: ModuleInfo): void;
+  unpatch(exports: T, info: ModuleInfo): void;
+}
+
+interface Applied {
+  definition: PatchDefinition;
+  exports: unknown;
+  info: ModuleInfo;
+}
+
+/**
+ * A set of patches for one library. `enable()` patches the library whether it was loaded before
+ * (found in require.cache) or after (require-in-the-middle); `disable()` restores every original.
+ * Both are idempotent.
+ */
+export class Instrumentation {
+  private hook: { unhook(): void } | undefined;
+  private readonly applied: Applied[] = [];
+  private readonly patchedExports = new WeakSet<object>();
+  /** Versions patched, for diagnostics: `express@4.21.2`. */
+  readonly patchedVersions = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    private readonly definitions: PatchDefinition[],
+  ) {}
+
+  get enabled(): boolean {
+    return this.hook !== undefined;
+  }
+
+  enable(): this {
+    if (this.hook) return this;
+    const modules = [...new Set(this.definitions.map((d) => d.module))];
+    const internals = this.definitions.some((d) => d.file !== undefined);
+    this.hook = new Hook(modules, { internals }, <T>(exports: T, name: string, basedir?: string): T => this.onRequire(exports, name, basedir) as T);
+    for (const definition of this.definitions) {
+      if (isBuiltin(definition.module)) {
+        // Builtins are singletons: patch the one instance; ESM named imports see it after the sync.
+        this.apply(definition, require(definition.module), { name: definition.module, basedir: '', version: process.versions.node });
+        syncBuiltinESMExports();
+        continue;
+      }
+      for (const loaded of findLoaded(definition.module, definition.file)) this.apply(definition, loaded.exports, loaded.info);
+    }
+    return this;
+  }
+
+  disable(): this {
+    this.hook?.unhook();
+    this.hook = undefined;
+    for (const { definition, exports, info } of this.applied.splice(0)) {
+      try {
+        definition.unpatch(exports, info);
+      } catch (error) {
+        reportFault(`${this.name} unpatch`, error);
+      }
+      if (exports && typeof exports === 'object') this.patchedExports.delete(exports);
+      else if (typeof exports === 'function') this.patchedExports.delete(exports);
+    }
+    this.patchedVersions.clear();
+    if (this.definitions.some((d) => isBuiltin(d.module))) syncBuiltinESMExports();
+    return this;
+  }
+
+  /** Patch an exports object you hold directly (bundled code, tests); `info.version` is checked against the range. */
+  patchExports(definition: PatchDefinition, exports: unknown, info: ModuleInfo): boolean {
+    return this.apply(definition, exports, info);
+  }
+
+  private onRequire(exports: unknown, name: string, basedir: string | undefined): unknown {
+    if (!basedir) return exports; // builtins were patched in enable()
+    for (const definition of this.definitions) {
+      const wanted = definition.file ? definition.module + path.sep + definition.file.split('/').join(path.sep) : definition.module;
+      if (name === wanted) this.apply(definition, exports, { name: definition.module, basedir, version: readVersion(basedir) });
+    }
+    return exports;
+  }
+
+  private apply(definition: PatchDefinition, exports: unknown, info: ModuleInfo): boolean {
+    if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return false;
+    if (this.patchedExports.has(exports as object)) return false;
+    if (!semver.satisfies(info.version, definition.versions, { includePrerelease: true })) {
+      warnOnce(
+        `version:${definition.module}@${info.version}`,
+        `${definition.module}@${info.version || 'unknown'} is outside the versions Spanwise's ${this.name} instrumentation supports (${definition.versions}): it is not traced`,
+      );
+      return false;
+    }
+    try {
+      definition.patch(exports, info);
+    } catch (error) {
+      reportFault(`${this.name} patch of ${definition.module}@${info.version}`, error);
+      return false;
+    }
+    this.patchedExports.add(exports as object);
+    this.applied.push({ definition, exports, info });
+    this.patchedVersions.add(`${definition.module}@${info.version}`);
+    log.debug(`patched ${definition.module}${definition.file ? '/' + definition.file : ''}@${info.version} (${info.basedir})`);
+    return true;
+  }
+}

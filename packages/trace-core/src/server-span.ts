@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Span } from 'opentracing';
+import { log, reportFault, warnOnce } from './logger';
+import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
+import { getRedactor } from './tracer';
+
+/**
+ * One server span per request, shared by every layer that sees the request (a plain http-server layer,
+ * framework middlewares): the first layer creates the record on the request, later ones adopt it and
+ * only refine it (component, route). Framework packages are thin adapters over this.
+ */
+export type IgnoreRule = string | RegExp | ((req: IncomingMessage) => boolean);
+
+export interface ServerSpanOptions {
+  /** Requests not traced: exact paths, patterns over the path, or predicates (e.g. health checks). */
+  ignore?: IgnoreRule | IgnoreRule[];
+  /** Name the span yourself; default `METHOD /route/:pattern`. */
+  operationName?: (req: IncomingMessage, route: string | undefined) => string;
+  /** Called when the span starts, to add tags. */
+  requestHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
+  /** Called before the span finishes. */
+  responseHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
+  /** Request headers recorded as `http.request.header.<name>` tags (credential headers never are). */
+  headersAsTags?: string[];
+}
+
+export interface RequestRecord {
+  readonly span: Span;
+  /** `component` tag: the framework that handles the request. */
+  component: string;
+  /** The matched route pattern, set by the framework adapter. */
+  route?: string;
+  /** The first error the app's code raised while handling the request. */
+  error?: unknown;
+  options: ServerSpanOptions;
+  finished: boolean;
+}
+
+const kRecord = Symbol.for('spanwise.request.record');
+const kIgnored = Symbol.for('spanwise.request.ignored');
+type TracedRequest = IncomingMessage & { [kRecord]?: RequestRecord; [kIgnored]?: boolean };
+type TracedResponse = ServerResponse & { [kRecord]?: RequestRecord };
+
+export function getRequestRecord(req: IncomingMessage | undefined): RequestRecord | undefined {
+  return (req as TracedRequest | undefined)?.[kRecord];
+}
+
+/** The server span of `req`, for handlers that want to tag it. */
+export function getRequestSpan(req: IncomingMessage | undefined): Span | undefined {
+  return getRequestRecord(req)?.span;
+}
+
+export function isIgnoredRequest(req: IncomingMessage): boolean {
+  return (req as TracedRequest)[kIgnored] === true;
+}
+
+/**
+ * Start (or adopt) the server span of `req`. Returns undefined for ignored requests or when tracing fails;
+ * the request then runs untraced.
+ */
+export function startServerSpan(req: IncomingMessage, res: ServerResponse, component: string, options: ServerSpanOptions = {}): RequestRecord | undefined {
+  const traced = req as TracedRequest;
+  if (traced[kIgnored]) return undefined;
+  const existing = traced[kRecord];
+  try {
+    if (matchesIgnore(req, options.ignore)) {
+      traced[kIgnored] = true;
+      // A lower layer already started the span: it is never finished, so never reported.
+      if (existing) existing.finished = true;
+      return undefined;
+    }
+    if (existing) return adopt(existing, req, res, component, options);
+    return create(traced, res, component, options);
+  } catch (error) {
+    reportFault(`${component} server span`, error);
+    return undefined;
+  }
+}
+
+function adopt(record: RequestRecord, req: IncomingMessage, res: ServerResponse, component: string, options: ServerSpanOptions): RequestRecord {
+  record.component = component;
+  record.options = options;
+  record.span.setTag(TAGS.COMPONENT, component);
+  if (isRecording(record.span)) applyRequestOptions(record.span, req, res, options);
+  return record;
+}
+
+function create(req: TracedRequest, res: TracedResponse, component: string, options: ServerSpanOptions): RequestRecord {
+  const method = req.method ?? 'GET';
+  const span = startSpan(method, extractContext(req.headers), undefined, TAGS.SPAN_KIND_RPC_SERVER);
+  const record: RequestRecord = { span, component, options, finished: false };
+  req[kRecord] = record;
+  res[kRecord] = record;
+  if (isRecording(span)) {
+    span.setTag(TAGS.COMPONENT, component);
+    span.setTag(TAGS.HTTP_METHOD, method);
+    span.setTag(TAGS.HTTP_URL, getRedactor().url(req.url ?? '/'));
+    setPeerTags(span, req);
+    applyRequestOptions(span, req, res, options);
+  }
+  res.once('finish', onResponseFinish);
+  res.once('close', onResponseClose);
+  return record;
+}
+
+function applyRequestOptions(span: Span, req: IncomingMessage, res: ServerResponse, options: ServerSpanOptions): void {
+  if (options.headersAsTags) tagHeaders(span, req, options.headersAsTags);
+  if (options.requestHook) callHook('requestHook', options.requestHook, span, req, res);
+}
+
+function setPeerTags(span: Span, req: IncomingMessage): void {
+  const socket = req.socket;
+  if (!socket) return;
+  const address = socket.remoteAddress;
+  if (address) {
+    if (address.startsWith('::ffff:')) span.setTag(TAGS.PEER_HOST_IPV4, address.slice(7));
+    else if (address.includes(':')) span.setTag(TAGS.PEER_HOST_IPV6, address);
+    else span.setTag(TAGS.PEER_HOST_IPV4, address);
+  }
+  if (socket.remotePort) span.setTag(TAGS.PEER_PORT, socket.remotePort);
+}
+
+function tagHeaders(span: Span, req: IncomingMessage, names: string[]): void {
+  const redactor = getRedactor();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (redactor.isSensitiveHeader(lower)) {
+      warnOnce(`headersAsTags:${lower}`, `headersAsTags: the "${lower}" header holds credentials and is never recorded`);
+      continue;
+    }
+    const value = req.headers[lower];
+    if (value !== undefined) span.setTag(`http.request.header.${lower}`, Array.isArray(value) ? value.join(', ') : value);
+  }
+}
+
+function callHook(name: string, hook: (span: Span, req: IncomingMessage, res: ServerResponse) => void, span: Span, req: IncomingMessage, res: ServerResponse): void {
+  try {
+    hook(span, req, res);
+  } catch (error) {
+    warnOnce(`hook:${name}`, `${name} threw (ignored, the request is unaffected): ${(error as Error)?.message ?? error}`);
+  }
+}
+
+/** Record the route pattern that matched (`/users/:id`, nested routers joined). */
+export function setRoute(req: IncomingMessage, route: string): void {
+  const record = getRequestRecord(req);
+  if (record) record.route = route;
+}
+
+/** Remember an error raised by the app's handlers; the first one is logged on the span when it finishes. */
+export function recordRequestError(req: IncomingMessage, error: unknown): void {
+  const record = getRequestRecord(req);
+  if (record && record.error === undefined) record.error = error ?? new Error('unknown error');
+}
+
+function onResponseFinish(this: TracedResponse): void {
+  finishServerSpan(this, false);
+}
+
+function onResponseClose(this: TracedResponse): void {
+  finishServerSpan(this, !this.writableFinished);
+}
+
+function finishServerSpan(res: TracedResponse, aborted: boolean): void {
+  const record = res[kRecord];
+  if (!record || record.finished) return;
+  record.finished = true;
+  const span = record.span;
+  try {
+    const req = res.req as TracedRequest;
+    span.setOperationName(operationName(record, req));
+    if (isRecording(span)) {
+      if (record.route) span.setTag(TAGS.HTTP_ROUTE, record.route);
+      span.setTag(TAGS.HTTP_STATUS_CODE, res.statusCode);
+      if (aborted) {
+        span.setTag(TAGS.HTTP_ABORTED, true);
+        span.log({ event: 'aborted', message: 'the connection closed before the response was sent' });
+      }
+      if (record.error !== undefined) recordError(span, record.error);
+      else if (res.statusCode >= 500) span.setTag(TAGS.ERROR, true);
+      if (record.options.responseHook) callHook('responseHook', record.options.responseHook, span, req, res);
+    }
+  } catch (error) {
+    reportFault('finishing server span', error);
+  }
+  finishSpan(span);
+  if (log.isDebugEnabled()) log.debug(`server span finished: ${record.component} ${record.route ?? ''}`);
+}
+
+function operationName(record: RequestRecord, req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  const custom = record.options.operationName;
+  if (custom) {
+    try {
+      const name = custom(req, record.route);
+      if (typeof name === 'string' && name) return name;
+    } catch (error) {
+      warnOnce('hook:operationName', `operationName threw (default name used): ${(error as Error)?.message ?? error}`);
+    }
+  }
+  // Never the raw path: it would give every id its own operation.
+  return record.route ? `${method} ${record.route}` : `${method} (unmatched)`;
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function matchesIgnore(req: IncomingMessage, rules: ServerSpanOptions['ignore']): boolean {
+  if (rules === undefined) return false;
+  const list = Array.isArray(rules) ? rules : [rules];
+  if (list.length === 0) return false;
+  const path = pathOf(req);
+  for (const rule of list) {
+    if (typeof rule === 'string' ? rule === path : rule instanceof RegExp ? rule.test(path) : safePredicate(rule, req)) return true;
+  }
+  return false;
+}
+
+function safePredicate(rule: (req: IncomingMessage) => boolean, req: IncomingMessage): boolean {
+  try {
+    return rule(req) === true;
+  } catch (error) {
+    warnOnce('hook:ignore', `ignore predicate threw (request traced): ${(error as Error)?.message ?? error}`);
+    return false;
+  }
+}

@@ -1,0 +1,180 @@
+import * as opentracing from 'opentracing';
+import { resolveConfig, type ResolvedConfig, type SpanwiseOptions } from './config';
+import { suppressTracing } from './context';
+import { createJaegerTracer, type ReporterFactory, type SpanReporter } from './jaeger';
+import { log, reportFault, setLogger, setLogLevel } from './logger';
+import { Propagation } from './propagation';
+import { Redactor } from './redaction';
+import { installExitHooks, type Flushable } from './exit-hooks';
+
+/**
+ * Tracer lifecycle, per process. The tracer is created lazily by the first span that needs it, in that
+ * process (a sender created in a parent is dead in its forked workers: the seeds' uWSGI lesson), and
+ * again if the process id changes. Its buffer is flushed at exit and on SIGTERM/SIGINT.
+ */
+interface TracerState {
+  pid: number;
+  config: ResolvedConfig;
+  tracer: opentracing.Tracer;
+  reporter?: SpanReporter;
+  propagation: Propagation;
+  redactor: Redactor;
+  /** Spans handed to the reporter since the last flush: exit hooks flush only when there is something. */
+  pending: number;
+}
+
+let options: SpanwiseOptions | undefined;
+let config: ResolvedConfig | undefined;
+let state: TracerState | undefined;
+let reporterFactory: ReporterFactory | undefined;
+
+/**
+ * Configure Spanwise. Optional: without it, the first traced call configures from `JAEGER_*` variables.
+ * Bad settings throw here, naming the setting. Calling it again replaces the tracer (the old one is flushed).
+ */
+export function init(newOptions: SpanwiseOptions = {}): void {
+  const resolved = resolveConfig(newOptions);
+  options = newOptions;
+  config = resolved;
+  applyLogging(resolved);
+  const previous = state;
+  state = undefined;
+  if (previous) void closeState(previous);
+  opentracing.initGlobalTracer(lazyGlobalTracer);
+}
+
+/** The resolved configuration (initialising from the environment if `init` was not called). */
+export function getConfig(): ResolvedConfig {
+  if (!config) {
+    config = resolveConfig(options ?? {});
+    applyLogging(config);
+    opentracing.initGlobalTracer(lazyGlobalTracer);
+  }
+  return config;
+}
+
+function applyLogging(resolved: ResolvedConfig): void {
+  setLogLevel(resolved.logLevel);
+  if (resolved.logger) setLogger(resolved.logger);
+}
+
+function currentState(): TracerState {
+  if (state && state.pid === process.pid) return state;
+  if (state) log.info(`process id changed (${state.pid} -> ${process.pid}): creating a new tracer for this process`);
+  state = createState(getConfig());
+  return state;
+}
+
+/** The process's tracer, created on first use. */
+export function getTracer(): opentracing.Tracer {
+  return currentState().tracer;
+}
+
+/** @internal Header propagation for the current tracer. */
+export function getPropagation(): Propagation {
+  return currentState().propagation;
+}
+
+/** @internal Redaction rules of the current configuration. */
+export function getRedactor(): Redactor {
+  return currentState().redactor;
+}
+
+/** @internal Replace how the default reporter is built (the fast exporter plugs in here). */
+export function setReporterFactory(factory: ReporterFactory | undefined): void {
+  reporterFactory = factory;
+}
+
+function createState(resolved: ResolvedConfig): TracerState {
+  // Created outside any request's context, so the reporter's timers and sockets never run inside a request.
+  return suppressTracing(() => {
+    const base = { pid: process.pid, config: resolved, redactor: new Redactor(resolved.redaction), pending: 0 };
+    if (resolved.tracer) {
+      return { ...base, tracer: resolved.tracer, propagation: new Propagation(resolved.tracer, resolved.extract, resolved.inject) };
+    }
+    if (resolved.disabled) {
+      const noop = new opentracing.Tracer();
+      return { ...base, tracer: noop, propagation: new Propagation(noop, resolved.extract, resolved.inject) };
+    }
+    const handle = createJaegerTracer(resolved, reporterFactory);
+    const created: TracerState = { ...base, tracer: handle.tracer, reporter: handle.reporter, propagation: new Propagation(handle.tracer, resolved.extract, resolved.inject) };
+    countReportedSpans(created);
+    if (resolved.flushOnExit) installExitHooks(exitFlushable, resolved.flushTimeoutMs);
+    log.debug(`tracer created for service "${resolved.serviceName}" in process ${process.pid}`);
+    return created;
+  });
+}
+
+function countReportedSpans(target: TracerState): void {
+  const reporter = target.reporter!;
+  const report = reporter.report.bind(reporter);
+  reporter.report = (span: unknown) => {
+    target.pending++;
+    report(span);
+  };
+}
+
+const exitFlushable: Flushable = {
+  hasPending: () => state !== undefined && state.pending > 0,
+  flush: () => flush(),
+};
+
+/** Send every finished span now. Resolves when the reporter has handed them to the network. */
+export function flush(): Promise<void> {
+  const current = state;
+  if (!current?.reporter) return Promise.resolve();
+  current.pending = 0;
+  return new Promise((resolve) => {
+    try {
+      suppressTracing(() => current.reporter!.flush(() => resolve()));
+    } catch (error) {
+      reportFault('flush', error);
+      resolve();
+    }
+  });
+}
+
+/** Flush and close the tracer. Spans started afterwards go to a new tracer (created lazily). */
+export async function shutdown(): Promise<void> {
+  const current = state;
+  state = undefined;
+  if (current) await closeState(current);
+}
+
+function closeState(target: TracerState): Promise<void> {
+  const closable = target.tracer as opentracing.Tracer & { close?: (callback: () => void) => void };
+  if (target.config.tracer || typeof closable.close !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      suppressTracing(() => closable.close!(() => resolve()));
+    } catch (error) {
+      reportFault('shutdown', error);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Installed as opentracing's global tracer, so hand-written spans (`globalTracer().startSpan()`) join the
+ * same traces; it forwards to the process's current tracer, creating it on first use.
+ */
+class LazyGlobalTracer extends opentracing.Tracer {
+  protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
+    return getTracer().startSpan(name, fields);
+  }
+  protected override _inject(context: opentracing.SpanContext, format: string, carrier: unknown): void {
+    getTracer().inject(context, format, carrier);
+  }
+  protected override _extract(format: string, carrier: unknown): opentracing.SpanContext | null {
+    return getTracer().extract(format, carrier);
+  }
+}
+const lazyGlobalTracer = new LazyGlobalTracer();
+
+/** @internal Only for tests: forget configuration and tracer. */
+export function resetForTests(): void {
+  options = undefined;
+  config = undefined;
+  state = undefined;
+  reporterFactory = undefined;
+}
