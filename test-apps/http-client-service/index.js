@@ -6,7 +6,7 @@
  *   GET /unpatch                                              (unpatch, then report whether originals are back)
  * and answers JSON { status, body, error, callerUnchanged }.
  * Env: PORT, JAEGER_*, HTTP_REQUIRED_FIRST=1 (require http/https before patch()), IGNORE (comma list for the
- * `ignore` option), THROWING_TRACER=start|span (init with a tracer that throws), NODE_EXTRA_CA_CERTS for https.
+ * `ignore` option), THROWING_TRACER=start|tags|span (init with a tracer that throws), NODE_EXTRA_CA_CERTS for https.
  */
 const originals = {};
 if (process.env.HTTP_REQUIRED_FIRST === '1') {
@@ -161,13 +161,28 @@ function unpatch(res) {
   res.end(JSON.stringify({ restored }));
 }
 
-/** A tracer whose every method throws ('start'), or whose spans' methods throw ('span'). */
+/**
+ * A tracer that throws: 'start' from startSpan; 'tags' from setTag (after span.kind) and inject;
+ * 'span' from everything a started span does except setTag (log, finish, context's ids) and from inject.
+ */
 function throwingTracer(mode) {
   const boom = () => {
     throw new Error('tracer failure');
   };
-  const span = { context: boom, setTag: boom, addTags: boom, log: boom, logEvent: boom, finish: boom, setOperationName: boom, tracer: boom };
-  return { startSpan: mode === 'start' ? boom : () => span, inject: boom, extract: boom };
+  const newSpan = () => ({
+    context: () => ({}),
+    setTag(key) {
+      if (mode === 'tags' && key !== 'span.kind') boom();
+      return this;
+    },
+    addTags: boom,
+    log: boom,
+    logEvent: boom,
+    finish: boom,
+    setOperationName: boom,
+    tracer: boom,
+  });
+  return { startSpan: mode === 'start' ? boom : newSpan, inject: boom, extract: boom };
 }
 
 function sleep(ms) {

@@ -148,7 +148,7 @@ export function startHttpCall(component: HttpComponent, args: ArrayLike<unknown>
   } catch (error) {
     // An invalid URL lands here too: the original then throws its own error, untraced.
     if (state) end(state);
-    if (!(error instanceof TypeError && (error as { code?: string }).code === 'ERR_INVALID_URL')) reportFault('http client span', error);
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_INVALID_URL') reportFault('http client span', error);
     return undefined;
   }
 }
