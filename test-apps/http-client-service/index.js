@@ -4,6 +4,7 @@
  *   GET /call?form=<form>&target=<url>[&delay=1][&preset=1]   (inside the request's server span)
  *   GET /untraced?form=<form>&target=<url>                    (no active span)
  *   GET /unpatch                                              (unpatch, then report whether originals are back)
+ *   GET /repatch                                              (patch again)
  * and answers JSON { status, body, error, callerUnchanged }.
  * Env: PORT, JAEGER_*, HTTP_REQUIRED_FIRST=1 (require http/https before patch()), IGNORE (comma list for the
  * `ignore` option), THROWING_TRACER=start|tags|span (init with a tracer that throws), NODE_EXTRA_CA_CERTS for https.
@@ -26,6 +27,10 @@ const https = require('https');
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/unpatch') return unpatch(res);
+  if (url.pathname === '/repatch') {
+    traceHttp.patch();
+    return res.end('{}');
+  }
   if (url.pathname === '/untraced') return core.withSpan(undefined, () => handle(url, res));
   const record = core.startServerSpan(req, res, 'http');
   core.withSpan(record && record.span, () => handle(url, res));
@@ -106,6 +111,30 @@ function call(form, target, callerHeaders) {
         const req = mod.get(target, cb);
         setTimeout(() => req.destroy(), 100);
         return req;
+      });
+    case 'no response listener':
+      return new Promise((resolve, reject) => {
+        const req = mod.request(target);
+        req.on('error', reject);
+        req.on('close', () => resolve({ closed: true, isClientRequest: req instanceof http.ClientRequest }));
+        req.end();
+      });
+    case 'req.abort()':
+      return new Promise((resolve) => {
+        const req = mod.get(target, () => resolve({ responded: true }));
+        req.on('error', (error) => resolve({ error: { name: error.name, code: error.code, message: error.message } }));
+        req.on('close', () => resolve({ closed: true }));
+        setTimeout(() => req.abort(), 100);
+      });
+    case 'upgrade':
+      return new Promise((resolve, reject) => {
+        const req = mod.request(target, { headers: { connection: 'Upgrade', upgrade: 'spanwise-test' } });
+        req.on('error', reject);
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          resolve({ status: res.statusCode });
+        });
+        req.end();
       });
     case 'fetch':
       return viaFetch(target, { headers: callerHeaders });

@@ -1,4 +1,5 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
+import type { ClientRequest } from 'http';
 import { Instrumentation, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 import type { HttpClientOptions, HttpComponent } from './types';
 import { onFetchCreate, onFetchEnd, onFetchError, onFetchHeaders, startHttpCall, type UndiciRequest } from './utils';
@@ -16,19 +17,19 @@ function tracedRequest(original: RequestFunction, component: HttpComponent): Req
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     if (insideOriginal) return original.apply(this, args);
-    const call = startHttpCall(component, args, currentOptions);
-    if (!call) return original.apply(this, args);
+    const traced = startHttpCall(component, args, currentOptions);
+    if (!traced) return original.apply(this, args);
     let req: unknown;
     insideOriginal = true;
     try {
-      req = original.apply(this, call.args);
+      req = original.apply(this, traced.args);
     } catch (error) {
-      call.fail(error);
+      traced.call.fail(error);
       throw error;
     } finally {
       insideOriginal = false;
     }
-    call.observe(req as Parameters<typeof call.observe>[0]);
+    traced.call.observe(req as ClientRequest);
     return req;
   };
 }

@@ -22,15 +22,6 @@ import type { HttpClientOptions, HttpComponent, IgnoreMatcher, OutgoingRequestIn
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT']);
 
-/** One traced request: its span ends exactly once. */
-interface CallState {
-  readonly span: Span;
-  readonly info: OutgoingRequestInfo;
-  readonly options: HttpClientOptions;
-  done: boolean;
-  response?: IncomingMessage;
-}
-
 /** Cheap first test, before any parsing: suppressed, or no parent while client spans need one. */
 function mayTrace(): boolean {
   return !isTracingSuppressed() && (getActiveSpan() !== undefined || !getConfig().requireParent);
@@ -120,122 +111,132 @@ function appendToArray(callerHeaders: unknown[], trace: Record<string, unknown>)
   return copy;
 }
 
-/** A traced http(s).request/get call: the arguments to call the original with, and what to do with its outcome. */
+/** One traced request (http, https or fetch): its span ends exactly once. */
+export class ClientCall {
+  private done = false;
+  private response: IncomingMessage | undefined;
+
+  constructor(
+    readonly span: Span,
+    private readonly info: OutgoingRequestInfo,
+    private readonly options: HttpClientOptions,
+  ) {}
+
+  setStatus(statusCode: unknown): void {
+    if (typeof statusCode !== 'number' || !isRecording(this.span)) return;
+    this.span.setTag(TAGS.HTTP_STATUS_CODE, statusCode);
+    if (statusCode >= 500) this.span.setTag(TAGS.ERROR, true);
+    const hook = this.options.responseHook;
+    if (hook) runHook('http responseHook', () => hook(this.span, this.info, statusCode));
+  }
+
+  fail(error: unknown): void {
+    if (this.done) return;
+    recordError(this.span, error);
+    this.end();
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    finishSpan(this.span);
+  }
+
+  /** Follow the ClientRequest the original returned until the exchange is over. */
+  observe(req: ClientRequest): void {
+    try {
+      if (!req || typeof req.emit !== 'function') return this.end();
+      this.interceptEmit(req, this.onRequestEvent);
+    } catch (error) {
+      reportFault('http client request', error);
+      this.end();
+    }
+  }
+
+  /**
+   * Events are observed by wrapping the instance's `emit` rather than by adding listeners: a listener would
+   * change what Node does (a 'response' listener stops an unread response from being dumped, an 'error'
+   * listener swallows an error the app does not handle, and a response 'error' is only emitted when listened to).
+   */
+  private interceptEmit(emitter: { emit: (event: string | symbol, ...args: unknown[]) => boolean }, onEvent: (event: string | symbol, arg: unknown) => void): void {
+    const emit = emitter.emit;
+    const call = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    emitter.emit = function (this: unknown, event: string | symbol, arg?: unknown): boolean {
+      if (!call.done) {
+        try {
+          onEvent.call(call, event, arg);
+        } catch (error) {
+          reportFault('http client events', error);
+        }
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+    };
+  }
+
+  private onRequestEvent(event: string | symbol, arg: unknown): void {
+    switch (event) {
+      case 'response':
+        this.response = arg as IncomingMessage;
+        this.setStatus(this.response.statusCode);
+        this.interceptEmit(this.response, this.onResponseEvent);
+        return;
+      case 'upgrade':
+      case 'connect':
+        // The socket now belongs to the app (WebSocket, tunnel): the HTTP exchange is over.
+        this.setStatus((arg as IncomingMessage).statusCode);
+        return this.end();
+      case 'error':
+        return this.fail(arg);
+      case 'timeout':
+        if (isRecording(this.span)) this.span.log({ event: 'timeout', message: 'the socket was idle longer than the request timeout' });
+        return;
+      case 'abort':
+        this.span.setTag(TAGS.HTTP_ABORTED, true);
+        return this.fail(new Error('request aborted'));
+      case 'close':
+        // With a response, the span ends with the response; without one, an error or abort already ended it.
+        if (!this.response) this.end();
+        return;
+    }
+  }
+
+  private onResponseEvent(event: string | symbol, arg: unknown): void {
+    switch (event) {
+      case 'end':
+        return this.end();
+      case 'error':
+        return this.fail(arg);
+      case 'close':
+        // Closed before its end: the connection dropped mid-response, or the app destroyed it.
+        this.span.setTag(TAGS.HTTP_ABORTED, true);
+        return this.fail(new Error('response aborted before its end'));
+    }
+  }
+}
+
+/** A traced http(s).request/get call: the arguments to call the original with, and the call to follow. */
 export interface TracedHttpCall {
   args: unknown[];
-  /** The original threw synchronously. */
-  fail(error: unknown): void;
-  /** The original returned its ClientRequest. */
-  observe(req: ClientRequest): void;
+  call: ClientCall;
 }
 
 /** Undefined when the call is not traced (the original must then get the caller's arguments). Never throws. */
 export function startHttpCall(component: HttpComponent, args: ArrayLike<unknown>, options: HttpClientOptions): TracedHttpCall | undefined {
-  let state: CallState | undefined;
+  let call: ClientCall | undefined;
   try {
     if (!mayTrace()) return undefined;
-    const call = parseHttpCall(component, args);
-    if (!call || isIgnored(call.info, options.ignore)) return undefined;
-    const span = startRequestSpan(call.info, call.auth, options);
+    const parsed = parseHttpCall(component, args);
+    if (!parsed || isIgnored(parsed.info, options.ignore)) return undefined;
+    const span = startRequestSpan(parsed.info, parsed.auth, options);
     if (!span) return undefined;
-    state = { span, info: call.info, options, done: false };
-    const traced = state;
-    return {
-      args: call.argsWithHeaders(headersWithTrace(span, call.headers)),
-      fail: (error) => fail(traced, error),
-      observe: (req) => observeRequest(req, traced),
-    };
+    call = new ClientCall(span, parsed.info, options);
+    return { args: parsed.argsWithHeaders(headersWithTrace(span, parsed.headers)), call };
   } catch (error) {
     // An invalid URL lands here too: the original then throws its own error, untraced.
-    if (state) end(state);
+    call?.end();
     if ((error as { code?: unknown } | null)?.code !== 'ERR_INVALID_URL') reportFault('http client span', error);
     return undefined;
-  }
-}
-
-function fail(state: CallState, error: unknown): void {
-  recordError(state.span, error);
-  end(state);
-}
-
-function end(state: CallState): void {
-  if (state.done) return;
-  state.done = true;
-  finishSpan(state.span);
-}
-
-function setStatus(state: CallState, statusCode: number | undefined): void {
-  if (typeof statusCode !== 'number' || !isRecording(state.span)) return;
-  state.span.setTag(TAGS.HTTP_STATUS_CODE, statusCode);
-  if (statusCode >= 500) state.span.setTag(TAGS.ERROR, true);
-  const hook = state.options.responseHook;
-  if (hook) runHook('http responseHook', () => hook(state.span, state.info, statusCode));
-}
-
-/**
- * Events are observed by wrapping the instance's `emit` rather than by adding listeners: a listener would
- * change what Node does (a 'response' listener stops the unread response from being dumped, an 'error'
- * listener swallows an error the app does not handle).
- */
-function interceptEmit(emitter: { emit: (event: string | symbol, ...args: unknown[]) => boolean }, state: CallState, onEvent: (state: CallState, event: string | symbol, arg: unknown) => void): void {
-  const emit = emitter.emit;
-  emitter.emit = function (this: unknown, event: string | symbol, arg?: unknown): boolean {
-    if (!state.done) {
-      try {
-        onEvent(state, event, arg);
-      } catch (error) {
-        reportFault('http client events', error);
-      }
-    }
-    // eslint-disable-next-line prefer-rest-params
-    return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
-  };
-}
-
-function observeRequest(req: ClientRequest, state: CallState): void {
-  try {
-    if (!req || typeof req.emit !== 'function') return end(state);
-    interceptEmit(req, state, onRequestEvent);
-  } catch (error) {
-    reportFault('http client request', error);
-    end(state);
-  }
-}
-
-function onRequestEvent(state: CallState, event: string | symbol, arg: unknown): void {
-  switch (event) {
-    case 'response': {
-      const res = arg as IncomingMessage;
-      state.response = res;
-      setStatus(state, res.statusCode);
-      interceptEmit(res, state, onResponseEvent);
-      return;
-    }
-    case 'error':
-      return fail(state, arg);
-    case 'timeout':
-      if (isRecording(state.span)) state.span.log({ event: 'timeout', message: 'the socket was idle longer than the request timeout' });
-      return;
-    case 'abort':
-      state.span.setTag(TAGS.HTTP_ABORTED, true);
-      return fail(state, new Error('request aborted'));
-    case 'close':
-      // With a response, the span ends with the response; without one, an error or abort already ended it.
-      if (!state.response) end(state);
-      return;
-  }
-}
-
-function onResponseEvent(state: CallState, event: string | symbol, arg: unknown): void {
-  switch (event) {
-    case 'end':
-      return end(state);
-    case 'error':
-      return fail(state, arg);
-    case 'close':
-      // Closed before its end: the connection dropped mid-response, or the app destroyed it.
-      state.span.setTag(TAGS.HTTP_ABORTED, true);
-      return fail(state, new Error('response aborted before its end'));
   }
 }
 
@@ -250,7 +251,7 @@ export interface UndiciRequest {
   addHeader?: (name: string, value: string) => unknown;
 }
 
-const fetchCalls = new WeakMap<object, CallState>();
+const fetchCalls = new WeakMap<object, ClientCall>();
 
 /** `undici:request:create`: start the span and add the trace headers. */
 export function onFetchCreate(request: UndiciRequest, options: HttpClientOptions): void {
@@ -259,7 +260,7 @@ export function onFetchCreate(request: UndiciRequest, options: HttpClientOptions
   if (!info || isIgnored(info, options.ignore)) return;
   const span = startRequestSpan(info, undefined, options);
   if (!span) return;
-  fetchCalls.set(request, { span, info, options, done: false });
+  fetchCalls.set(request, new ClientCall(span, info, options));
   addFetchHeaders(request, span);
 }
 
@@ -291,22 +292,21 @@ function undiciHeaderNames(headers: unknown): Set<string> {
 
 /** `undici:request:headers`: the response status. */
 export function onFetchHeaders(request: object, response: { statusCode?: unknown } | undefined): void {
-  const state = fetchCalls.get(request);
-  if (state && response) setStatus(state, Number(response.statusCode));
+  if (response) fetchCalls.get(request)?.setStatus(Number(response.statusCode));
 }
 
 /** `undici:request:trailers`: the response body was received. */
 export function onFetchEnd(request: object): void {
-  const state = fetchCalls.get(request);
-  if (!state) return;
+  const call = fetchCalls.get(request);
+  if (!call) return;
   fetchCalls.delete(request);
-  end(state);
+  call.end();
 }
 
 /** `undici:request:error`: network error or abort. */
 export function onFetchError(request: object, error: unknown): void {
-  const state = fetchCalls.get(request);
-  if (!state) return;
+  const call = fetchCalls.get(request);
+  if (!call) return;
   fetchCalls.delete(request);
-  fail(state, error);
+  call.fail(error);
 }

@@ -10,7 +10,7 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
 
 const APP = 'test-apps/http-client-service/index.js';
 
@@ -58,6 +58,10 @@ function downstreamHandler(req: http.IncomingMessage, res: http.ServerResponse):
   };
   if (req.url?.startsWith('/slow')) setTimeout(reply, 5000).unref();
   else reply();
+}
+
+function acceptUpgrade(_req: http.IncomingMessage, socket: import('stream').Duplex): void {
+  socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: spanwise-test\r\n\r\n');
 }
 
 function listen(server: http.Server | https.Server): Promise<number> {
@@ -121,6 +125,7 @@ beforeAll(async () => {
   agent = await startAgent();
   downstream = http.createServer(downstreamHandler);
   secureDownstream = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, downstreamHandler);
+  for (const server of [downstream, secureDownstream]) server.on('upgrade', acceptUpgrade);
   httpBase = `http://127.0.0.1:${await listen(downstream)}`;
   httpsBase = `https://127.0.0.1:${await listen(secureDownstream)}`;
   const unused = http.createServer();
@@ -286,6 +291,53 @@ describe('http status and failures', () => {
   });
 });
 
+describe('events the app sees are unchanged', () => {
+  it('an unread response without listener is still dumped, the request closes, and the span ends', async () => {
+    const pathPart = uniquePath();
+    expect(await call(app, 'no response listener', httpBase + pathPart)).toMatchObject({ closed: true, isClientRequest: true });
+    expect((await clientSpanFor(pathPart)).tags).toMatchObject({ 'http.status_code': 200 });
+  });
+
+  it('req.abort() ends the span as aborted; the app still gets its socket hang up', async () => {
+    const pathPart = uniquePath('/slow');
+    const result = await call(app, 'req.abort()', httpBase + pathPart);
+    expect(result.error).toMatchObject({ code: 'ECONNRESET', message: 'socket hang up' });
+    const client = await clientSpanFor(pathPart);
+    expect(client.tags).toMatchObject({ error: true, 'http.aborted': true });
+    expect(errorLogs(client).map((f) => f.message)).toEqual(['request aborted']);
+    expect(client.duration).toBeLessThan(3_000_000);
+  });
+
+  it('an upgrade ends the span with status 101', async () => {
+    const pathPart = uniquePath();
+    expect(await call(app, 'upgrade', httpBase + pathPart)).toMatchObject({ status: 101 });
+    const client = await clientSpanFor(pathPart);
+    expect(client.tags['http.status_code']).toBe(101);
+    expect(client.tags.error).toBeUndefined();
+  });
+
+  it('an error nobody listens to still crashes the process, as it would untraced', async () => {
+    const script = path.join(__dirname, 'scripts', 'unhandled-error.js');
+    const run = await runScript(script, { ...tracingEnv(agent, 'http-client-unhandled'), CLOSED_PORT: String(closedPort) });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/Error: connect ECONNREFUSED/);
+    expect(run.output).toMatch(/Unhandled 'error' event|ECONNREFUSED/);
+  });
+});
+
+describe('ESM', () => {
+  it('a named import of node:http bound before patch() is traced', async () => {
+    const pathPart = uniquePath();
+    const script = path.join(__dirname, 'scripts', 'esm-named-import.mjs');
+    const run = await runScript(script, { ...tracingEnv(agent, 'http-client-esm'), TARGET: httpBase + pathPart });
+    expect(run.code).toBe(0);
+    const echo = JSON.parse(/ECHO (.*)/.exec(run.output)![1]) as Echo;
+    const client = await clientSpanFor(pathPart);
+    expect(agent.spans.find((s) => s.spanId === client.parentSpanId)?.operationName).toBe('esm-root');
+    expectHeadersCarry(echo, client);
+  });
+});
+
 describe('headers and redaction', () => {
   it('never overrides a trace header the caller set', async () => {
     const pathPart = uniquePath();
@@ -358,6 +410,11 @@ describe('what is not traced', () => {
       8000,
     );
     expect(servers.filter((s) => String(s.tags['http.url']).includes(after))).toEqual([]);
+
+    await httpGet(`${unpatching.url}/repatch`);
+    const again = uniquePath();
+    const retraced = await call(unpatching, 'request(url, cb)', httpBase + again);
+    expectHeadersCarry(retraced.body!, await clientSpanFor(again));
     await unpatching.stop();
   });
 });
