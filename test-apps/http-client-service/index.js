@@ -3,6 +3,7 @@
  * A traced HTTP server whose handler makes one outgoing call in the form the query names:
  *   GET /call?form=<form>&target=<url>[&delay=1][&preset=1]   (inside the request's server span)
  *   GET /untraced?form=<form>&target=<url>                    (no active span)
+ *   GET /suppressed?form=<form>&target=<url>                  (inside the server span, under suppressTracing)
  *   GET /unpatch                                              (unpatch, then report whether originals are back)
  *   GET /repatch                                              (patch again)
  * and answers JSON { status, body, error, callerUnchanged }.
@@ -19,7 +20,9 @@ if (process.env.HTTP_REQUIRED_FIRST === '1') {
 const core = require('@spanwise/trace-core');
 if (process.env.THROWING_TRACER) core.init({ tracer: throwingTracer(process.env.THROWING_TRACER), requireParent: false });
 const traceHttp = require('@spanwise/trace-http');
-traceHttp.patch(process.env.IGNORE ? { ignore: process.env.IGNORE.split(',') } : {});
+const options = process.env.IGNORE ? { ignore: process.env.IGNORE.split(',') } : {};
+traceHttp.patch(options);
+traceHttp.patch(options); // idempotent: a second call must not trace twice
 
 const http = require('http');
 const https = require('https');
@@ -33,6 +36,7 @@ const server = http.createServer((req, res) => {
   }
   if (url.pathname === '/untraced') return core.withSpan(undefined, () => handle(url, res));
   const record = core.startServerSpan(req, res, 'http');
+  if (url.pathname === '/suppressed') return core.withSpan(record && record.span, () => core.suppressTracing(() => handle(url, res)));
   core.withSpan(record && record.span, () => handle(url, res));
 });
 

@@ -339,9 +339,9 @@ describe('ESM', () => {
 });
 
 describe('headers and redaction', () => {
-  it('never overrides a trace header the caller set', async () => {
+  it.each(['get(url, options, cb)', 'fetch'])('%s: never overrides a trace header the caller set', async (form) => {
     const pathPart = uniquePath();
-    const result = await call(app, 'get(url, options, cb)', httpBase + pathPart, '/call', '&preset=1');
+    const result = await call(app, form, httpBase + pathPart, '/call', '&preset=1');
     expect(result.body!.headers.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     const client = await clientSpanFor(pathPart);
     expect(idsOfUberTraceId(result.body!.headers['uber-trace-id']).spanId).toBe(client.spanId);
@@ -365,6 +365,19 @@ describe('what is not traced', () => {
     const result = await call(app, 'get(url, cb)', httpBase + pathPart, '/untraced');
     const fetched = await call(app, 'fetch', httpBase + pathPart + '-fetch', '/untraced');
     for (const echo of [result.body!, fetched.body!]) {
+      expect(echo.headers['uber-trace-id']).toBeUndefined();
+      expect(echo.headers.traceparent).toBeUndefined();
+    }
+    await sentinel();
+    expect(agent.spans.filter((s) => String(s.tags['http.url']).includes(pathPart))).toEqual([]);
+  });
+
+  it('makes no span and injects nothing under suppressTracing', async () => {
+    const pathPart = uniquePath();
+    const viaHttp = await call(app, 'request(options, cb)', httpBase + pathPart, '/suppressed');
+    const viaFetch = await call(app, 'fetch', httpBase + pathPart + '-fetch', '/suppressed');
+    for (const echo of [viaHttp.body!, viaFetch.body!]) {
+      expect(echo.headers['x-caller']).toBe('yes');
       expect(echo.headers['uber-trace-id']).toBeUndefined();
       expect(echo.headers.traceparent).toBeUndefined();
     }
@@ -464,5 +477,11 @@ describe('a tracer that throws', () => {
     expect((await call(broken, 'fetch abort', httpBase + uniquePath('/slow'))).error).toMatchObject({ name: 'AbortError' });
     await broken.stop();
     expect(broken.output()).not.toMatch(/Uncaught|TypeError/);
+  });
+});
+
+describe('the main app, after all the above', () => {
+  it('reported no tracing fault and finished no span twice', () => {
+    expect(app.output()).not.toMatch(/tracing fault|only call finish|Unhandled|Uncaught/i);
   });
 });

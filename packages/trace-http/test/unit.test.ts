@@ -9,6 +9,7 @@ import { headersWithTrace, isIgnored, operationName, redactedUrl } from '../src/
 import type { OutgoingRequestInfo } from '../src/types';
 
 const reported: unknown[] = [];
+const errorsLogged: string[] = [];
 
 beforeAll(() => {
   setReporterFactory(() => ({
@@ -18,7 +19,12 @@ beforeAll(() => {
     flush: (callback) => callback?.(),
     close: (callback) => callback?.(),
   }));
-  init({ serviceName: 'trace-http-unit', flushOnExit: false });
+  init({
+    serviceName: 'trace-http-unit',
+    flushOnExit: false,
+    logLevel: 'error',
+    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (message) => errorsLogged.push(message) },
+  });
 });
 
 afterAll(async () => {
@@ -169,12 +175,13 @@ describe('isIgnored', () => {
     expect(isIgnored(info, [() => false, /nope/])).toBe(false);
   });
 
-  it('treats a throwing predicate as "not ignored"', () => {
+  it('treats a throwing predicate as "not ignored", and reports it', () => {
     expect(
       isIgnored(info, () => {
         throw new Error('bad rule');
       }),
     ).toBe(false);
+    expect(errorsLogged.join('\n')).toMatch(/tracing fault in http ignore rule.*bad rule/);
   });
 });
 
