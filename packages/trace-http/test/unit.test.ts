@@ -3,9 +3,9 @@
  * (Patching itself is tested through real processes in http-client.test.ts.)
  */
 import type { Span } from 'opentracing';
-import { init, resetForTests, setReporterFactory, startClientSpan, shutdown } from '@spanwise/trace-core';
+import { init, resetForTests, setReporterFactory, startClientSpan, shutdown, withSpan } from '@spanwise/trace-core';
 import { parseHttpCall } from '../src/arguments';
-import { headersWithTrace, isIgnored, operationName, redactedUrl } from '../src/utils';
+import { headersWithTrace, isIgnored, onFetchCreate, onFetchEnd, onFetchError, onFetchHeaders, operationName, redactedUrl, startHttpCall } from '../src/utils';
 import type { OutgoingRequestInfo } from '../src/types';
 
 const reported: unknown[] = [];
@@ -195,5 +195,98 @@ describe('naming and redaction', () => {
   it('replaces userinfo and secret query values', () => {
     expect(redactedUrl({ url: 'http://host/path?token=x&page=2' }, 'user:pass')).toBe('http://REDACTED@host/path?token=REDACTED&page=2');
     expect(redactedUrl({ url: 'https://host/p?api_key=1&q=a' }, undefined)).toBe('https://host/p?api_key=REDACTED&q=a');
+  });
+});
+
+/** What the in-memory reporter received, read from jaeger-client's Span. */
+interface ReportedSpan {
+  operationName: string;
+  tags: Record<string, unknown>;
+  logs: Array<Record<string, unknown>>;
+}
+function reportedSpans(): ReportedSpan[] {
+  return (reported as Array<{ _operationName: string; _tags: Array<{ key: string; value: unknown }>; _logs: Array<{ fields: Array<{ key: string; value: unknown }> }> }>).map((span) => ({
+    operationName: span._operationName,
+    tags: Object.fromEntries(span._tags.map((t) => [t.key, t.value])),
+    logs: span._logs.map((l) => Object.fromEntries(l.fields.map((f) => [f.key, f.value]))),
+  }));
+}
+
+describe('span logic, called directly', () => {
+  beforeEach(() => {
+    reported.length = 0;
+  });
+
+  it('startHttpCall: nothing without an active span', () => {
+    expect(startHttpCall('http', ['http://a.example/'], {})).toBeUndefined();
+  });
+
+  it('startHttpCall: a tagged span, injected args, hooks called; the span ends once', () => {
+    const parent = rootSpan();
+    const requestHook = jest.fn();
+    const responseHook = jest.fn();
+    const traced = withSpan(parent, () => startHttpCall('https', ['https://u:p@10.1.2.3:8443/x?secret=1', { method: 'post' }], { requestHook, responseHook }))!;
+    expect((traced.args[1] as { headers: Record<string, string> }).headers['uber-trace-id']).toBeDefined();
+    expect(requestHook).toHaveBeenCalledWith(traced.call.span, expect.objectContaining({ method: 'POST', hostname: '10.1.2.3', port: 8443 }));
+    traced.call.setStatus(503);
+    expect(responseHook).toHaveBeenCalledWith(traced.call.span, expect.objectContaining({ method: 'POST' }), 503);
+    traced.call.fail(new Error('boom'));
+    traced.call.fail(new Error('again'));
+    traced.call.end();
+    const [span] = reportedSpans();
+    expect(reportedSpans()).toHaveLength(1);
+    expect(span.operationName).toBe('HTTP POST');
+    expect(span.tags).toMatchObject({
+      'span.kind': 'client',
+      component: 'https',
+      'http.method': 'POST',
+      'http.url': 'https://REDACTED@10.1.2.3:8443/x?secret=REDACTED',
+      'http.status_code': 503,
+      'peer.hostname': '10.1.2.3',
+      'peer.ipv4': '10.1.2.3',
+      'peer.port': 8443,
+      error: true,
+    });
+    expect(span.logs.map((l) => l.message)).toEqual(['boom']);
+  });
+
+  it('startHttpCall: a throwing hook is reported, the call is still traced', () => {
+    const traced = withSpan(rootSpan(), () =>
+      startHttpCall('http', ['http://a.example/'], {
+        requestHook: () => {
+          throw new Error('hook broke');
+        },
+      }),
+    );
+    expect(traced).toBeDefined();
+    expect(errorsLogged.join('\n')).toMatch(/http requestHook.*hook broke/);
+  });
+
+  it('startHttpCall: ignored and invalid calls are left alone', () => {
+    withSpan(rootSpan(), () => {
+      expect(startHttpCall('http', ['http://a.example/'], { ignore: 'a.example' })).toBeUndefined();
+      expect(startHttpCall('http', ['::not a url'], {})).toBeUndefined();
+    });
+    expect(reportedSpans()).toEqual([]);
+  });
+
+  it('fetch: headers added unless present, status, one end whatever undici publishes', () => {
+    const addHeader = jest.fn();
+    const request = { origin: 'http://127.0.0.1:9999', method: 'GET', path: '/f?token=t', headers: ['TraceParent', 'mine'], addHeader };
+    withSpan(rootSpan(), () => onFetchCreate(request, {}));
+    expect(addHeader.mock.calls.map((c) => c[0])).toEqual(['uber-trace-id']);
+    onFetchHeaders(request, { statusCode: 502 });
+    onFetchError(request, new Error('reset'));
+    onFetchError(request, new Error('reset again'));
+    onFetchEnd(request);
+    expect(reportedSpans()).toHaveLength(1);
+    expect(reportedSpans()[0].tags).toMatchObject({ component: 'fetch', 'http.url': 'http://127.0.0.1:9999/f?token=REDACTED', 'http.status_code': 502, error: true });
+    expect(reportedSpans()[0].logs.map((l) => l.message)).toEqual(['reset']);
+  });
+
+  it('fetch: undici 5 raw header text is understood', () => {
+    const addHeader = jest.fn();
+    withSpan(rootSpan(), () => onFetchCreate({ origin: 'https://x.example', method: 'PUT', path: '/', headers: 'uber-trace-id: mine\r\n', addHeader }, {}));
+    expect(addHeader.mock.calls.map((c) => c[0])).toEqual(['traceparent']);
   });
 });
