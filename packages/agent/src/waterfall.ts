@@ -53,7 +53,7 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   const errors = nodes.filter((n) => isError(n.span)).length;
 
   const NAME = Math.max(24, width - 2 - 3 * 9 - 2 - 30); // name column
-  const BAR = width - 2 - NAME - 3 * 9 - 2; // bar inside the │ │ borders
+  const BAR = width - 2 - NAME - 3 * 9 - 3; // bar inside the ' │' … '│' borders
 
   const lines: string[] = [];
   const summary =
