@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { normalizeId } from '@spanwise/agent';
-import { closeTracer, udpTracer } from './helpers';
+import { closeTracer, jaeger, silentLogger, udpTracer } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.resolve(__dirname, '../dist/cli.js');
@@ -89,8 +89,10 @@ test('prints the bound port, a waterfall per completed trace, and writes --out o
   expect(Object.values(json.data[0].processes)).toEqual([expect.objectContaining({ serviceName: 'cli-svc' })]);
 }, 30_000);
 
-test('--collector-port accepts jaeger-client HTTP posts; --quiet prints no waterfall', async () => {
-  const proc = spawn(process.execPath, [CLI, '--port=0', '--collector-port=0', '--quiet', '--idle-ms=50'], { stdio: ['ignore', 'pipe', 'pipe'] });
+test('--collector-port accepts jaeger-client HTTP posts; --quiet prints no waterfall; SIGINT saves --out', async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-agent-'));
+  const out = path.join(tmp, 'http.json');
+  const proc = spawn(process.execPath, [CLI, '--port=0', '--collector-port=0', '--quiet', '--idle-ms=50', `--out=${out}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   child = proc;
   let stdout = '';
   proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -98,10 +100,29 @@ test('--collector-port accepts jaeger-client HTTP posts; --quiet prints no water
   const res = await fetch(`http://127.0.0.1:${httpPort}/api/traces`, { method: 'POST', body: 'garbage' });
   expect(res.status).toBe(400);
   await res.text();
+
+  const tracer = jaeger.initTracer(
+    { serviceName: 'http-cli', sampler: { type: 'const', param: 1 }, reporter: { collectorEndpoint: `http://127.0.0.1:${httpPort}/api/traces`, flushIntervalMs: 10 } },
+    { logger: silentLogger },
+  );
+  const span = tracer.startSpan('via-http');
+  span.finish();
+  await closeTracer(tracer);
+  // the trace completes after --idle-ms and is then written to --out
+  const deadline = Date.now() + 10_000;
+  let saved: any;
+  while (Date.now() < deadline) {
+    saved = JSON.parse(fs.readFileSync(out, 'utf8'));
+    if (saved.data.length) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(saved.data[0].spans[0]).toMatchObject({ operationName: 'via-http', spanID: normalizeId(span.context().toSpanId()) });
+
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   proc.kill('SIGINT');
   expect(await exited).toBe(0);
   expect(stdout).not.toMatch(/Trace /);
+  expect(JSON.parse(fs.readFileSync(out, 'utf8')).data).toHaveLength(1);
 }, 30_000);
 
 test.each([

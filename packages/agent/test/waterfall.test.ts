@@ -108,6 +108,17 @@ describe('renderWaterfall', () => {
     expect(to).toBe(Math.ceil(0.6 * rootBar.length));
   });
 
+  test('no colour by default when stdout is not a TTY', () => {
+    const desc = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
+    try {
+      expect(renderWaterfall(trace)).toBe(out);
+    } finally {
+      if (desc) Object.defineProperty(process.stdout, 'isTTY', desc);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+  });
+
   test('colour only when asked', () => {
     const colored = renderWaterfall(trace, { color: true });
     expect(colored).toMatch(/\u001b\[31m/); // error in red
