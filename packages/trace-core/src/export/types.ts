@@ -1,0 +1,30 @@
+import type { Framing } from './encoder';
+
+/** Minimal logger the reporter writes to (rate-limited). Compatible with jaeger-client's logger plus `warn`. */
+export interface ReporterLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/**
+ * A transport moves complete Thrift messages to Jaeger. The reporter owns batching, queueing and
+ * accounting; a transport only frames and sends.
+ */
+export interface Transport {
+  /** `'udp'` or `'http'`. */
+  readonly kind: 'udp' | 'http';
+  /** Largest number of messages handed to {@link Transport.send} before earlier ones completed. */
+  readonly maxInFlight: number;
+  /** Pacing: bytes handed to the transport per event-loop turn (Infinity: no pacing). */
+  readonly bytesPerTurn: number;
+  /** Message framing around an encoded span list, given the encoded Process struct. */
+  framing(process: Buffer): Framing;
+  /**
+   * Sends one message made of `parts` (total `length` bytes). `done` is called exactly once, with
+   * an Error when the message was not delivered. Must never throw.
+   */
+  send(parts: Buffer[], length: number, done: (err: Error | null) => void): void;
+  /** Releases sockets; later sends fail. */
+  close(): void;
+}
