@@ -154,9 +154,12 @@ export class SpanwiseReporter {
   private unlogged = { queueFull: 0, tooLarge: 0, sendFailed: 0 };
   private unloggedAny = false;
   private lastProblem = '';
+  /** The most recently delivered packet, re-counted as failed if the transport reports a late error. */
+  private lastSent: { spans: number; bytes: number } | null = null;
 
   constructor(transport: Transport, options: SpanwiseReporterOptions) {
     this.transport = transport;
+    transport.onLateError = this.onLateError;
     this.logger = options.logger ?? defaultLogger;
     this.maxPacketSize = options.maxPacketSize;
     this.maxQueueSpans = options.maxQueueSpans ?? DEFAULTS.maxQueueSpans;
@@ -370,6 +373,7 @@ export class SpanwiseReporter {
       this.st.sent += p.spans;
       this.st.packets++;
       this.st.bytes += total;
+      this.lastSent = { spans: p.spans, bytes: total };
     }
     if (p.buf.length === this.chunkSize && this.pool.length < POOL_SIZE) this.pool.push(p.buf);
     this.packetsDone++;
@@ -384,6 +388,19 @@ export class SpanwiseReporter {
     }
     if (this.queue.length > 0) this.scheduleDrain();
   }
+
+  private readonly onLateError = (err: Error): void => {
+    const last = this.lastSent;
+    this.lastSent = null;
+    if (last === null) {
+      this.lastProblem = err.message;
+      return;
+    }
+    this.st.sent -= last.spans;
+    this.st.packets--;
+    this.st.bytes -= last.bytes;
+    this.drop('sendFailed', last.spans, err.message);
+  };
 
   private drop(reason: DropReason, n: number, problem: string): void {
     this.st[reason] += n;

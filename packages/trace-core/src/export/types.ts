@@ -25,6 +25,12 @@ export interface Transport {
    * an Error when the message was not delivered. Must never throw.
    */
   send(parts: Buffer[], length: number, done: (err: Error | null) => void): void;
+  /**
+   * Set by the reporter. A transport calls it when it learns asynchronously that a message it
+   * already reported as sent was not delivered (UDP: ICMP port unreachable -> ECONNREFUSED on a
+   * connected socket). The reporter re-counts the most recently sent message as `sendFailed`.
+   */
+  onLateError?: (err: Error) => void;
   /** Releases sockets; later sends fail. */
   close(): void;
 }

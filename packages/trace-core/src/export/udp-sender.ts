@@ -38,6 +38,7 @@ export class UdpSender implements Transport {
   private state = IDLE;
   private failedAt = 0;
   private failure: Error | null = null;
+  onLateError?: (err: Error) => void;
   private waiting: Array<{ parts: Buffer[]; length: number; done: (err: Error | null) => void }> = [];
 
   constructor(options: UdpSenderOptions = {}) {
@@ -98,8 +99,13 @@ export class UdpSender implements Transport {
       this.fail(err as Error);
       return;
     }
-    // errors of individual sends are reported to their callbacks; this only keeps the process safe
-    socket.on('error', () => undefined);
+    // Send errors go to their callbacks. ICMP port-unreachable for an earlier datagram arrives
+    // here as ECONNREFUSED (nothing listening on the agent port): report it as a late failure.
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (socket === this.socket && this.onLateError) {
+        this.onLateError(new Error(`Jaeger agent ${this.host}:${this.port} unreachable: ${err.code ?? err.message}`));
+      }
+    });
     socket.unref();
     this.socket = socket;
     socket.connect(this.port, address, (err?: Error) => {
