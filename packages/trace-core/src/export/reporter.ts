@@ -153,7 +153,7 @@ export class SpanwiseReporter {
   private lastLogAt = 0;
   private unlogged = { queueFull: 0, tooLarge: 0, sendFailed: 0 };
   private unloggedAny = false;
-  private lastProblem = '';
+  private lastProblem: Record<DropReason, string> = { queueFull: '', tooLarge: '', sendFailed: '' };
   /** The most recently delivered packet, re-counted as failed if the transport reports a late error. */
   private lastSent: { spans: number; bytes: number } | null = null;
 
@@ -267,7 +267,11 @@ export class SpanwiseReporter {
       this.closePromise = Promise.race([flushed, timedOut]).then(() => {
         clearTimeout(timeout);
         let lost = 0;
-        for (const p of this.queue) lost += p.spans;
+        for (const p of this.queue) {
+          lost += p.spans;
+          this.pendingSpans -= p.spans;
+          this.pendingBytes -= p.len;
+        }
         this.queue.length = 0;
         if (lost > 0) this.drop('sendFailed', lost, 'not delivered before close() timed out');
         this.transport.close();
@@ -392,10 +396,7 @@ export class SpanwiseReporter {
   private readonly onLateError = (err: Error): void => {
     const last = this.lastSent;
     this.lastSent = null;
-    if (last === null) {
-      this.lastProblem = err.message;
-      return;
-    }
+    if (last === null) return;
     this.st.sent -= last.spans;
     this.st.packets--;
     this.st.bytes -= last.bytes;
@@ -406,7 +407,7 @@ export class SpanwiseReporter {
     this.st[reason] += n;
     this.unlogged[reason] += n;
     this.unloggedAny = true;
-    this.lastProblem = problem;
+    this.lastProblem[reason] = problem;
     this.maybeLog(false);
   }
 
@@ -418,9 +419,11 @@ export class SpanwiseReporter {
     this.lastLogAt = now;
     const u = this.unlogged;
     const total = u.queueFull + u.tooLarge + u.sendFailed;
-    const msg =
-      `spanwise reporter dropped ${total} span(s) (queueFull=${u.queueFull}, tooLarge=${u.tooLarge}, ` +
-      `sendFailed=${u.sendFailed}); last problem: ${this.lastProblem}`;
+    const parts: string[] = [];
+    for (const r of ['queueFull', 'tooLarge', 'sendFailed'] as const) {
+      if (u[r] > 0) parts.push(`${r}=${u[r]} (last: ${this.lastProblem[r]})`);
+    }
+    const msg = `spanwise reporter dropped ${total} span(s): ${parts.join(', ')}`;
     this.unlogged = { queueFull: 0, tooLarge: 0, sendFailed: 0 };
     this.unloggedAny = false;
     try {
