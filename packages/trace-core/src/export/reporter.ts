@@ -142,6 +142,7 @@ export class SpanwiseReporter {
   private readonly pool: Buffer[] = [];
   private inFlight = 0;
   private drainScheduled = false;
+  private lastDrainAt = 0;
   private packetsCreated = 0;
   private packetsDone = 0;
   private waiters: Array<{ target: number; resolve: () => void }> = [];
@@ -350,7 +351,12 @@ export class SpanwiseReporter {
     const framing = this.framing;
     if (framing === null) return;
     const t = this.transport;
-    let budget = t.bytesPerTurn;
+    // Pacing: one turn's allowance, plus the same again per millisecond the app kept the loop busy
+    // since the last drain (the receiver was reading meanwhile), at most 4 allowances per turn.
+    const now = performance.now();
+    const per = t.bytesPerTurn;
+    let budget = per + Math.min(3 * per, (now - this.lastDrainAt) * per);
+    this.lastDrainAt = now;
     while (this.queue.length > 0 && this.inFlight < t.maxInFlight && budget > 0) {
       const p = this.queue.shift() as Packet;
       const prefix = framing.prefix(p.spans);

@@ -16,7 +16,10 @@ export interface Transport {
   readonly kind: 'udp' | 'http';
   /** Largest number of messages handed to {@link Transport.send} before earlier ones completed. */
   readonly maxInFlight: number;
-  /** Pacing: bytes handed to the transport per event-loop turn (Infinity: no pacing). */
+  /**
+   * Pacing: bytes handed to the transport per event-loop turn (Infinity: no pacing). The reporter
+   * allows up to 4x this in a turn that follows a busy (>1 ms) stretch of the event loop.
+   */
   readonly bytesPerTurn: number;
   /** Message framing around an encoded span list, given the encoded Process struct. */
   framing(process: Buffer): Framing;
