@@ -4,7 +4,7 @@
  * RemoteReporter + UDPSender on the same finished spans, sent to a local UDP sink that runs in a
  * child process and decodes/counts every span with thriftrw.
  *
- *   npx tsc -b && node bench/reporter.js [spansPerRun=20000] [runs=5]
+ *   npx tsc -b && node bench/reporter.js [spansPerRun=10000] [runs=5]
  *
  * Reported per implementation (best of runs: the machine is shared, the minimum is the least noisy):
  *   report ns/span   time of the report() loop only (ours: encode into the packet buffer)
@@ -19,7 +19,7 @@ const path = require('path');
 const { fork } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const N = Number(process.argv[2] || 20000);
+const N = Number(process.argv[2] || 10000);
 const RUNS = Number(process.argv[3] || 5);
 
 if (process.argv[2] === '--sink') return sink();
@@ -263,8 +263,13 @@ function median(xs) {
 async function main() {
   const s = await startSink();
   const data = makeSpans(N);
-  const sizes = require(path.join(root, 'packages/trace-core/dist/export')).encodeSpan(data.spans[0]).length;
-  console.log(`node ${process.version}, ${N} spans/run, ${RUNS} runs (+1 warm-up), typical span = ${sizes} bytes (compact)`);
+  const { encodeSpan } = require(path.join(root, 'packages/trace-core/dist/export'));
+  const compact = encodeSpan(data.spans[0]).length;
+  const compat = encodeSpan(data.spans[0], { jaegerCompatible: true }).length;
+  console.log(
+    `node ${process.version}, ${N} spans/run in one tick, ${RUNS} runs (+1 warm-up), best run shown; ` +
+      `typical span = ${compact} bytes compact, ${compat} bytes jaeger-compatible`,
+  );
   const rows = {};
   const variants = [
     ['spanwise (compact)', () => runOurs(s, data)],
