@@ -221,4 +221,18 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
     expect(d.spanId).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 9]));
     expect(d.tags[0].vStr.length).toBe(100000);
   });
+
+  test('values jaeger-client would throw on (circular objects) are encoded as String(value), never thrown', () => {
+    const { tracer, reporter } = memoryTracer();
+    const circular: any = { a: 1 };
+    circular.self = circular;
+    const span = tracer.startSpan('circular');
+    span.setTag('c', circular);
+    span.log({ nested: { big: BigInt(1) } });
+    span.finish();
+    const d = decodeSpan(encodeSpan(reporter.spans[0]));
+    expect(d.tags.find((t: any) => t.key === 'c')).toMatchObject({ vType: 'STRING', vStr: '[object Object]' });
+    expect(d.logs[0].fields[0]).toMatchObject({ key: 'nested', vType: 'STRING', vStr: '[object Object]' });
+    tracer.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'child_process';
 import * as path from 'path';
 import { createReporter, DEFAULTS, SpanwiseReporter, UdpSender } from '../../src/export';
-import { burst, captureLogger, jaeger, startReceiver, tracerWith, waitFor } from './helpers';
+import { burst, captureLogger, jaeger, memoryTracer, startReceiver, tracerWith, waitFor } from './helpers';
 
 const pkgDir = path.resolve(__dirname, '../..');
 const repoRoot = path.resolve(pkgDir, '../..');
@@ -45,6 +45,26 @@ describe('SpanwiseReporter lifecycle', () => {
       // no explicit flush: the unref'd interval timer ships it
       await waitFor(() => rx.spans.length === 5, 2000, 'interval flush');
       await reporter.flush(); // nothing pending resolves immediately
+    } finally {
+      await reporter.close();
+      await rx.close();
+    }
+  });
+
+  test('spans reported before setProcess() are kept and sent once the process is known', async () => {
+    const rx = await startReceiver();
+    const reporter = createReporter({ agentPort: rx.port, logger: captureLogger().logger });
+    try {
+      const { tracer: memTracer, reporter: mem } = memoryTracer();
+      burst(memTracer, 5);
+      for (const s of mem.spans) reporter.report(s);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(rx.spans.length).toBe(0);
+      reporter.setProcess('late-svc', [{ key: 'k', value: 'v' }]);
+      await reporter.flush();
+      await waitFor(() => rx.spans.length === 5, 2000, 'late spans');
+      expect(rx.batches[0].process.serviceName).toBe('late-svc');
+      memTracer.close();
     } finally {
       await reporter.close();
       await rx.close();
