@@ -255,11 +255,6 @@ async function sustained(s, data, kind, ms) {
   return { reported, received: got.spans, perSec: got.spans / elapsed, lost: reported - got.spans };
 }
 
-function median(xs) {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 async function main() {
   const s = await startSink();
   const data = makeSpans(N);
