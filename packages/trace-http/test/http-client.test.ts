@@ -436,6 +436,29 @@ function spansOfService(spans: DecodedSpan[], serviceName: string): DecodedSpan[
   return spans.filter((s) => s.serviceName === serviceName);
 }
 
+describe("Spanwise's own export over HTTP", () => {
+  it('is never traced, even when a full packet is sent from inside a request', async () => {
+    const collecting = await startAgent({ port: 0, collectorPort: 0 });
+    const env = {
+      ...tracingEnv(collecting, 'http-client-endpoint'),
+      JAEGER_ENDPOINT: `http://127.0.0.1:${collecting.collectorPort}/api/traces`,
+      SPANWISE_MAX_PACKET_SIZE: '1024',
+      SPANWISE_REQUIRE_PARENT: 'false',
+    };
+    const exporting = await startApp(APP, env);
+    try {
+      const paths = Array.from({ length: 30 }, () => uniquePath('/echo/exported'));
+      await Promise.all(paths.map((p) => call(exporting, 'get(url, cb)', httpBase + p)));
+      const spans = await collecting.waitForSpans((all) => paths.every((p) => all.some((s) => String(s.tags['http.url']).includes(p))), 8000);
+      expect(spans.filter((s) => s.tags['span.kind'] === 'client' && !String(s.tags['http.url']).includes('/echo/exported'))).toEqual([]);
+      expect(spans.filter((s) => String(s.tags['http.url']).includes('/api/traces'))).toEqual([]);
+    } finally {
+      await exporting.stop();
+      await collecting.close();
+    }
+  });
+});
+
 describe('concurrency', () => {
   it('60 concurrent requests with random waits: each client span is a child of its own server span', async () => {
     const count = 60;
