@@ -122,7 +122,7 @@ async function sentinel(target: RunningApp = app): Promise<void> {
 beforeAll(async () => {
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-http-'));
   const { key, cert } = generateCertificate(certDir);
-  agent = await startAgent();
+  agent = await startAgent({ port: 0 });
   downstream = http.createServer(downstreamHandler);
   secureDownstream = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, downstreamHandler);
   for (const server of [downstream, secureDownstream]) server.on('upgrade', acceptUpgrade);
