@@ -166,6 +166,7 @@ function outcome(start) {
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode, body: parse(body), isClientRequest: req instanceof http.ClientRequest }));
+      res.on('close', () => resolve({ status: res.statusCode, cut: !res.complete }));
     });
     req.on('error', (error) => resolve({ error: { name: error.name, code: error.code, message: error.message } }));
   });

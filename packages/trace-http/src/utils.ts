@@ -208,7 +208,9 @@ export class ClientCall {
       case 'error':
         return this.fail(arg);
       case 'close':
-        // Closed before its end: the connection dropped mid-response, or the app destroyed it.
+        // Received in full but never read to its end: the exchange itself succeeded.
+        if (this.response?.complete) return this.end();
+        // Cut before its end: the connection dropped mid-response, or the app destroyed it.
         this.span.setTag(TAGS.HTTP_ABORTED, true);
         return this.fail(new Error('response aborted before its end'));
     }

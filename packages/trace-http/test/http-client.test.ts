@@ -48,7 +48,7 @@ function generateCertificate(dir: string): { key: string; cert: string } {
   return { key, cert };
 }
 
-/** Echoes the request line and headers it received; `/status/NNN` answers NNN; `/slow` answers after 5 s. */
+/** Echoes the request line and headers it received; `/status/NNN` answers NNN; `/slow` answers after 5 s; `/cut` drops mid-body. */
 function downstreamHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
   const status = /^\/status\/(\d{3})/.exec(req.url ?? '');
   const reply = () => {
@@ -56,7 +56,11 @@ function downstreamHandler(req: http.IncomingMessage, res: http.ServerResponse):
     res.writeHead(status ? Number(status[1]) : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ url: req.url, headers: req.headers }));
   };
-  if (req.url?.startsWith('/slow')) setTimeout(reply, 5000).unref();
+  if (req.url?.startsWith('/cut')) {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+    res.write('only part of the body');
+    setTimeout(() => res.socket?.destroy(), 50);
+  } else if (req.url?.startsWith('/slow')) setTimeout(reply, 5000).unref();
   else reply();
 }
 
@@ -276,6 +280,14 @@ describe('http status and failures', () => {
     expect(client.logs.map((l) => (l.fields as Record<string, unknown>).event)).toEqual(['timeout', 'error']);
     expect(errorLogs(client)[0].message).toBe('socket hang up');
     expect(client.duration).toBeLessThan(3_000_000);
+  });
+
+  it('marks a response cut before its end as aborted', async () => {
+    const pathPart = uniquePath('/cut');
+    expect(await call(app, 'get(url, cb)', httpBase + pathPart)).toMatchObject({ status: 200, cut: true });
+    const client = await clientSpanFor(pathPart);
+    expect(client.tags).toMatchObject({ 'http.status_code': 200, 'http.aborted': true, error: true });
+    expect(errorLogs(client).map((f) => f.message)).toEqual(['response aborted before its end']);
   });
 
   it.each(['abort', 'destroy'])('ends the span with an error on %s', async (form) => {
