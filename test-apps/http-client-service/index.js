@@ -140,6 +140,10 @@ function call(form, target, callerHeaders) {
         });
         req.end();
       });
+    case 'invalid header':
+      return outcome((cb) => mod.get(target, { headers: { 'x-bad': 'line\nbreak' } }, cb));
+    case 'invalid url':
+      return outcome((cb) => mod.get('not a url', cb));
     case 'fetch':
       return viaFetch(target, { headers: callerHeaders });
     case 'fetch abort': {

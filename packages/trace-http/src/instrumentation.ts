@@ -7,8 +7,6 @@ import { onFetchCreate, onFetchEnd, onFetchError, onFetchHeaders, startHttpCall,
 /** Where outgoing HTTP is hooked: `request`/`get` of the http and https builtins, and undici's diagnostics channels (fetch). */
 
 let currentOptions: HttpClientOptions = {};
-/** Set while an original runs: a nested call (a library's `get` calling the exported `request`) is the same request. */
-let insideOriginal = false;
 
 type RequestFunction = (...args: unknown[]) => unknown;
 
@@ -16,18 +14,14 @@ function tracedRequest(original: RequestFunction, component: HttpComponent): Req
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (insideOriginal) return original.apply(this, args);
     const traced = startHttpCall(component, args, currentOptions);
     if (!traced) return original.apply(this, args);
     let req: unknown;
-    insideOriginal = true;
     try {
       req = original.apply(this, traced.args);
     } catch (error) {
       traced.call.fail(error);
       throw error;
-    } finally {
-      insideOriginal = false;
     }
     traced.call.observe(req as ClientRequest);
     return req;

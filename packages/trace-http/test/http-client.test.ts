@@ -282,6 +282,20 @@ describe('http status and failures', () => {
     expect(client.duration).toBeLessThan(3_000_000);
   });
 
+  it('a synchronous throw reaches the app unchanged; the span records it', async () => {
+    const pathPart = uniquePath();
+    const result = await call(app, 'invalid header', httpBase + pathPart);
+    expect(result.error).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_CHAR' });
+    const client = await clientSpanFor(pathPart);
+    expect(client.tags.error).toBe(true);
+    expect(errorLogs(client)[0].message).toBe(result.error!.message);
+  });
+
+  it('an invalid URL throws its own error, untraced', async () => {
+    const result = await call(app, 'invalid url', httpBase + uniquePath());
+    expect(result.error).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_URL' });
+  });
+
   it('marks a response cut before its end as aborted', async () => {
     const pathPart = uniquePath('/cut');
     expect(await call(app, 'get(url, cb)', httpBase + pathPart)).toMatchObject({ status: 200, cut: true });
