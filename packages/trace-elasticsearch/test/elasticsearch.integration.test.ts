@@ -240,6 +240,19 @@ describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixtu
   }
 });
 
+test('clients 7, 8 and 9 loaded side by side before patch() are all traced', async () => {
+  const service = 'es-late-patch';
+  const run = await runScript(path.join(__dirname, 'support', 'late-patch.js'), tracingEnv(agent, service, { ES_URL: REAL_CLUSTER ?? standIn.url }), { timeoutMs: 30000 });
+  expect(run.output).toContain('DONE');
+  await agent.waitForSpans((all) => all.filter((s) => s.serviceName === service).length >= 6, 10000);
+  const spans = agent.spans.filter((s) => s.serviceName === service);
+  for (const fixture of ['es7', 'es8', 'es9']) {
+    const parent = spans.find((s) => s.operationName === `late:${fixture}`)!;
+    const children = spans.filter((s) => s.parentSpanId === parent.spanId);
+    expect(children.map((s) => [s.operationName, s.tags['db.instance']])).toEqual([['elasticsearch.search', 'books']]);
+  }
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
