@@ -61,7 +61,15 @@ function applyLogging(resolved: ResolvedConfig): void {
 function currentState(): TracerState {
   if (state && state.pid === process.pid) return state;
   if (state) log.info(`process id changed (${state.pid} -> ${process.pid}): creating a new tracer for this process`);
-  state = createState(getConfig());
+  const resolved = getConfig();
+  try {
+    state = createState(resolved);
+  } catch (error) {
+    // Never break the app for tracing: report, and trace nothing rather than throw into a request.
+    reportFault('creating the tracer', error);
+    const noop = new opentracing.Tracer();
+    state = { pid: process.pid, config: resolved, tracer: noop, propagation: new Propagation(noop, [], []), redactor: new Redactor(resolved.redaction), pending: 0 };
+  }
   return state;
 }
 
@@ -160,7 +168,7 @@ function closeState(target: TracerState): Promise<void> {
  */
 class LazyGlobalTracer extends opentracing.Tracer {
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
-    return getTracer().startSpan(name, fields);
+    return getTracer().startSpan(name, { ...fields, references: fields.references?.map(contextReference) });
   }
   protected override _inject(context: opentracing.SpanContext, format: string, carrier: unknown): void {
     getTracer().inject(context, format, carrier);
@@ -170,6 +178,13 @@ class LazyGlobalTracer extends opentracing.Tracer {
   }
 }
 const lazyGlobalTracer = new LazyGlobalTracer();
+
+/** opentracing's Reference only unwraps its own Span class: hand the real tracer a SpanContext. */
+function contextReference(reference: opentracing.Reference): opentracing.Reference {
+  const referenced = reference.referencedContext() as opentracing.SpanContext | opentracing.Span;
+  if (typeof (referenced as opentracing.Span).context !== 'function') return reference;
+  return new opentracing.Reference(reference.type(), (referenced as opentracing.Span).context());
+}
 
 /** @internal Only for tests: forget configuration and tracer. */
 export function resetForTests(): void {
