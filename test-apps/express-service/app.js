@@ -22,10 +22,11 @@ function loadExpress(dir) {
  * @param {Function} setup.express the express module
  * @param {number} setup.major 4 or 5
  * @param {Function} [setup.traceMiddleware] mounted first when given
+ * @param {Function} [setup.getSpan] trace-express's getSpan, for /tagged
  * @param {object} [setup.traceOptions] its options
  * @param {string} [setup.downstreamUrl] base URL for /fanout
  */
-function buildApp({ express, major, traceMiddleware, traceOptions, downstreamUrl }) {
+function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, downstreamUrl }) {
   const tracing = traceMiddleware ? require('@spanwise/trace-core') : undefined;
   const { globalTracer } = require('opentracing');
   // Express 4 ignores promises: forward rejections to next. Express 5 does it itself (and is tested doing so).
@@ -60,6 +61,11 @@ function buildApp({ express, major, traceMiddleware, traceOptions, downstreamUrl
 
   app.get(['/alpha/:a', '/beta/:b'], (req, res) => res.json({ list: true }));
   app.get(/^\/regex\/(\d+)$/, (req, res) => res.json({ regex: req.params[0] }));
+  app.get('/tagged', (req, res) => {
+    const span = getSpan ? getSpan(req) : undefined;
+    if (span) span.setTag('handler.tagged', true);
+    res.json({ tagged: span !== undefined });
+  });
   // Passes on without answering: the request ends unmatched (404).
   app.get('/maybe/:x', (req, res, next) => next());
 
@@ -108,6 +114,10 @@ function buildApp({ express, major, traceMiddleware, traceOptions, downstreamUrl
   app.use((err, req, res, next) => {
     if (res.headersSent) return next(err);
     res.status(500).json({ error: err.message, kind: err.name });
+  });
+  // After the error handler: its error reaches Express's final handler.
+  app.get('/final-error', () => {
+    throw Object.assign(new Error('to the final handler'), { status: 503 });
   });
   return app;
 }

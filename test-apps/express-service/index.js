@@ -20,6 +20,7 @@ const app = buildApp({
   express,
   major,
   traceMiddleware: trace && trace.traceMiddleware,
+  getSpan: trace && trace.getSpan,
   traceOptions: { ignore: '/health' },
   downstreamUrl: process.env.DOWNSTREAM_URL,
 });

@@ -34,9 +34,10 @@ function wrapUse(original: AnyFunction): AnyFunction {
   };
 }
 
+/** The app's own router runs the middleware that starts the span: its `out` is wrapped before that, for every request. */
 function wrapRouterHandle(original: AnyFunction): AnyFunction {
   return function handle(this: unknown, req: IncomingMessage, res: ServerResponse, out: unknown) {
-    if (typeof out !== 'function' || arguments.length !== 3 || getRequestRecord(req) === undefined) {
+    if (typeof out !== 'function' || arguments.length !== 3) {
       return original.apply(this, arguments as unknown as unknown[]);
     }
     const done = out as NextFunction;
