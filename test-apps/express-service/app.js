@@ -101,6 +101,17 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
     res.json(req.body);
   });
 
+  // Reads the body from the request stream itself: its events come from the socket, outside the request's turn.
+  app.post('/upload', (req, res) => {
+    let size = 0;
+    req.on('data', (chunk) => (size += chunk.length));
+    req.on('end', () => {
+      const span = globalTracer().startSpan('uploaded', { childOf: tracing ? tracing.getActiveSpan() : undefined });
+      span.finish();
+      res.json({ size });
+    });
+  });
+
   app.get(
     '/fanout',
     asyncRoute(async (req, res) => {

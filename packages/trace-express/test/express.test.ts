@@ -187,25 +187,30 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     }
   });
 
-  test('the span is active through a body parser', async () => {
+  /** POST `body` with the body sent 30 ms after the headers, so the app reads it from socket events. */
+  async function postLate(path: string, contentType: string, body: string): Promise<string> {
     const http = await import('http');
-    const body = JSON.stringify({ hello: 'world' });
-    const response = await new Promise<string>((resolve, reject) => {
-      const req = http.request(`${app.url}/echo?parser=1`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    return new Promise<string>((resolve, reject) => {
+      const headers = { 'content-type': contentType, 'content-length': Buffer.byteLength(body) };
+      const req = http.request(app.url + path, { method: 'POST', agent: false, headers }, (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
         res.on('end', () => resolve(text));
       });
       req.on('error', reject);
-      // Sent late, so the parser's 'data'/'end' events come from the socket, not from the middleware's turn.
       req.flushHeaders();
       setTimeout(() => req.end(body), 30);
     });
-    expect(JSON.parse(response)).toEqual({ hello: 'world' });
-    const server = await serverSpan('/echo?parser=1');
-    const [child] = (await agent.waitForSpans((all) => all.some((s) => s.operationName === 'parsed' && s.traceId === server.traceId), 3000)).filter(
-      (s) => s.operationName === 'parsed' && s.traceId === server.traceId,
-    );
+  }
+
+  test.each([
+    ['a body parser (express.json)', '/echo?late=1', 'application/json', JSON.stringify({ hello: 'world' }), 'parsed'],
+    ["the request stream's own events", '/upload?late=1', 'application/octet-stream', 'x'.repeat(1000), 'uploaded'],
+  ])('the span stays active through %s', async (_what, path, contentType, body, childName) => {
+    expect(await postLate(path, contentType, body)).toBeTruthy();
+    const server = await serverSpan(path);
+    const isChild = (s: DecodedSpan) => s.operationName === childName && s.traceId === server.traceId;
+    const [child] = (await agent.waitForSpans((all) => all.some(isChild), 3000)).filter(isChild);
     expect(child.parentSpanId).toBe(server.spanId);
   });
 
