@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'http';
-import { bindEmitterToContext, getRequestSpan, startServerSpan, withSpan } from '@spanwise/trace-core';
+import { getRequestSpan, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import { patch } from './instrumentation';
 import type { ExpressTraceOptions, RequestHandler } from './types';
+import { bindRequestEvents } from './utils';
 
 export const COMPONENT = 'express';
 
@@ -16,8 +17,7 @@ export function traceMiddleware(options: ExpressTraceOptions = {}): RequestHandl
   return function spanwiseTrace(req, res, next) {
     const record = startServerSpan(req, res, COMPONENT, options);
     if (record === undefined) return next();
-    // Body parsers call `next` from the request's stream events, which run outside this context otherwise.
-    bindEmitterToContext(req, record.span);
+    bindRequestEvents(req, record.span);
     return withSpan(record.span, next);
   };
 }
