@@ -214,6 +214,22 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     expect(child.parentSpanId).toBe(server.spanId);
   });
 
+  test('/fanout calls DOWNSTREAM_URL and returns its answer; both services report their server span', async () => {
+    const downstreamService = `express-downstream-${name}`;
+    const downstream = await startApp(SERVICE_APP, tracingEnv(agent, downstreamService, { EXPRESS_DIR: dir }));
+    const front = await startApp(SERVICE_APP, tracingEnv(agent, `${service}-front`, { EXPRESS_DIR: dir, DOWNSTREAM_URL: downstream.url }));
+    try {
+      const response = await httpGet(`${front.url}/fanout`);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
+      const id = JSON.parse(response.body).id;
+      expect((await serverSpanFor(agent, `${service}-front`, '/fanout')).operationName).toBe('GET /fanout');
+      expect((await serverSpanFor(agent, downstreamService, `/users/${id}`)).operationName).toBe('GET /users/:id');
+    } finally {
+      await Promise.all([front.stop(), downstream.stop()]);
+    }
+  });
+
   test('60 concurrent requests: each child span is under its own request span', async () => {
     const count = 60;
     const marker = randomHex(8);

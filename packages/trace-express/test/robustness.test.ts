@@ -143,6 +143,19 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       }
     });
 
+    test('patch() before Express is loaded: Express is patched when required', async () => {
+      const service = `express-early-${name}`;
+      const app = await startApp(script('patch-cycle-app.js'), tracingEnv(agent, service, { EXPRESS_DIR: dir, MODE: 'early' }));
+      try {
+        expect(app.output()).toContain('EXPRESS LOADED BEFORE PATCH: 0');
+        expect(app.output()).toContain('PATCHED ON LOAD 4/4');
+        await httpGet(`${app.url}/api/orgs/7/projects/3/tasks/4`);
+        expect((await serverSpanFor(agent, service, '/api/orgs/7/projects/3/tasks/4')).operationName).toBe('GET /api/orgs/:orgId/projects/:projectId/tasks/:taskId');
+      } finally {
+        await app.stop();
+      }
+    });
+
     test('routes added before patching: mounts fall back to the base URL', async () => {
       const service = `express-late-${name}`;
       const app = await startApp(script('patch-cycle-app.js'), tracingEnv(agent, service, { EXPRESS_DIR: dir, MODE: 'late' }));
