@@ -68,6 +68,14 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
   });
   // Passes on without answering: the request ends unmatched (404).
   app.get('/maybe/:x', (req, res, next) => next());
+  // Answers, then passes on to an after-middleware (logging style).
+  app.get('/after/:x', (req, res, next) => {
+    res.json({ after: req.params.x });
+    next();
+  });
+  app.use('/after', (req, res, next) => {
+    if (!res.headersSent) next();
+  });
 
   app.get('/error', () => {
     throw new Error('boom');

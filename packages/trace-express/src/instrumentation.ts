@@ -56,7 +56,7 @@ function wrapHandleRequest(original: AnyFunction): AnyFunction {
     if (mount === undefined && route === undefined) return original.apply(this, arguments as unknown as unknown[]);
     const record = getRequestRecord(req);
     if (record === undefined || typeof next !== 'function' || arguments.length !== 3) return original.apply(this, arguments as unknown as unknown[]);
-    if (route !== undefined && route !== null) return original.call(this, req, res, enterRoute(record, req, route, next));
+    if (route !== undefined && route !== null) return original.call(this, req, res, enterRoute(record, req, res, route, next));
     const depth = enterMount(req, mount!);
     return original.call(this, req, res, function mountPassedOn(this: unknown) {
       leaveMount(req, depth);

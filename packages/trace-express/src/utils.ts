@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
 import { bindEmitterToContext, getRequestRecord, getRequestSpan, recordRequestError, reportFault, withSpan, type RequestRecord } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import type { LayerLike, NextFunction, RouteLike } from './types';
@@ -107,9 +107,9 @@ export function fullRouteOf(req: IncomingMessage, route: RouteLike): string {
 
 /**
  * A route layer starts handling `req`: name the request after it. Returns the `next` to hand the layer: if the
- * route passes the request on without an error (no handler answered), the previous name comes back.
+ * route passes the request on without an error and without having answered, the previous name comes back.
  */
-export function enterRoute(record: RequestRecord, req: IncomingMessage, route: RouteLike, next: NextFunction): NextFunction {
+export function enterRoute(record: RequestRecord, req: IncomingMessage, res: ServerResponse, route: RouteLike, next: NextFunction): NextFunction {
   const previous = record.route;
   try {
     record.route = fullRouteOf(req, route);
@@ -118,7 +118,7 @@ export function enterRoute(record: RequestRecord, req: IncomingMessage, route: R
     return next;
   }
   return function routePassedOn(this: unknown, err?: unknown) {
-    if (!err || err === 'route' || err === 'router') record.route = previous;
+    if ((!err || err === 'route' || err === 'router') && !res.headersSent) record.route = previous;
     return next.apply(this, arguments as unknown as [unknown]);
   };
 }

@@ -45,6 +45,7 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       ['/error', 500, 'GET /error'],
       ['/nothing/here', 404, 'GET (unmatched)'],
       ['/maybe/1', 404, 'GET (unmatched)'],
+      ['/after/1', 200, 'GET /after/:x'],
     ])('%s -> %s %s', async (path, status, operationName) => {
       const response = await httpGet(app.url + path);
       expect(response.status).toBe(status);

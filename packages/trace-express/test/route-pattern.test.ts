@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
 import type { RequestRecord } from '@spanwise/trace-core';
 import { enterMount, enterRoute, fullRouteOf, joinPattern, kMountPattern, leaveMount, markMountLayers, mountPatternOf, patternOf } from '../src/utils';
 
 const request = (baseUrl = ''): IncomingMessage => ({ baseUrl }) as unknown as IncomingMessage;
+const response = (headersSent = false): ServerResponse => ({ headersSent }) as unknown as ServerResponse;
 const record = (): RequestRecord => ({ span: {} as RequestRecord['span'], component: 'express', options: {}, finished: false });
 
 describe('patternOf: paths as written by the app', () => {
@@ -79,17 +80,23 @@ describe('enterRoute', () => {
   test('names the request, and restores the previous name when the route passes it on', () => {
     const rec = record();
     const calls: unknown[] = [];
-    const next = enterRoute(rec, request(), { path: '/maybe/:x' }, (err) => calls.push(err));
+    const next = enterRoute(rec, request(), response(), { path: '/maybe/:x' }, (err) => calls.push(err));
     expect(rec.route).toBe('/maybe/:x');
     next();
     expect(rec.route).toBeUndefined();
     expect(calls).toEqual([undefined]);
   });
 
+  test('a route that answered, then passed on, keeps its name', () => {
+    const rec = record();
+    enterRoute(rec, request(), response(true), { path: '/after/:x' }, () => undefined)();
+    expect(rec.route).toBe('/after/:x');
+  });
+
   test("next('route') also restores it", () => {
     const rec = record();
     rec.route = '/before';
-    enterRoute(rec, request(), { path: '/x' }, () => undefined)('route');
+    enterRoute(rec, request(), response(), { path: '/x' }, () => undefined)('route');
     expect(rec.route).toBe('/before');
   });
 
@@ -97,7 +104,7 @@ describe('enterRoute', () => {
     const rec = record();
     const error = new Error('boom');
     const calls: unknown[] = [];
-    enterRoute(rec, request(), { path: '/error' }, (err) => calls.push(err))(error);
+    enterRoute(rec, request(), response(), { path: '/error' }, (err) => calls.push(err))(error);
     expect(rec.route).toBe('/error');
     expect(calls[0]).toBe(error);
   });
