@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { getRequestRecord, Instrumentation, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 import type { LayerLike, NextFunction, RouterLike } from './types';
-import { enterMount, enterRoute, leaveMount, markMountLayers, mountPatternOf, mountPatternOfLayer, noteError } from './utils';
+import { enterMount, enterRoute, markMountLayers, mountPatternOf, mountPatternOfLayer, noteError } from './utils';
 
 /**
  * Where Express is hooked, for both majors:
@@ -53,15 +53,10 @@ function wrapHandleRequest(original: AnyFunction): AnyFunction {
     const mount = mountPatternOfLayer(this);
     const route = this.route;
     // Plain middleware and the handlers inside a route: nothing to do, nothing allocated.
-    if (mount === undefined && route === undefined) return original.apply(this, arguments as unknown as unknown[]);
+    if (mount === undefined && !route) return original.apply(this, arguments as unknown as unknown[]);
     const record = getRequestRecord(req);
     if (record === undefined || typeof next !== 'function' || arguments.length !== 3) return original.apply(this, arguments as unknown as unknown[]);
-    if (route !== undefined && route !== null) return original.call(this, req, res, enterRoute(record, req, res, route, next));
-    const depth = enterMount(req, mount!);
-    return original.call(this, req, res, function mountPassedOn(this: unknown) {
-      leaveMount(req, depth);
-      return next.apply(this, arguments as unknown as [unknown]);
-    });
+    return original.call(this, req, res, route ? enterRoute(record, req, res, route, next) : enterMount(req, mount!, next));
   };
 }
 

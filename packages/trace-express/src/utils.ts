@@ -68,18 +68,24 @@ export function mountPatternOfLayer(layer: LayerLike): string | undefined {
   return (layer as MarkedLayer)[kMountPattern];
 }
 
-/** Enter a mount layer: push its pattern; returns the depth to restore when the layer passes the request on. */
-export function enterMount(req: IncomingMessage, pattern: string): number {
-  const traced = req as RequestWithMounts;
-  const stack = (traced[kMountStack] ??= []);
+/**
+ * A mount layer starts handling `req`: push its pattern. Returns the `next` to hand the layer, which pops it (and
+ * whatever the layer left above it) when the layer passes the request on.
+ */
+export function enterMount(req: IncomingMessage, pattern: string, next: NextFunction): NextFunction {
+  let stack: string[];
+  try {
+    stack = (req as RequestWithMounts)[kMountStack] ??= [];
+  } catch (error) {
+    reportFault('express route capture', error);
+    return next;
+  }
   const depth = stack.length;
   stack.push(pattern);
-  return depth;
-}
-
-export function leaveMount(req: IncomingMessage, depth: number): void {
-  const stack = (req as RequestWithMounts)[kMountStack];
-  if (stack !== undefined && stack.length > depth) stack.length = depth;
+  return function mountPassedOn(this: unknown) {
+    if (stack.length > depth) stack.length = depth;
+    return next.apply(this, arguments as unknown as [unknown]);
+  };
 }
 
 function routePatternOf(route: RouteLike): string {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { RequestRecord } from '@spanwise/trace-core';
-import { enterMount, enterRoute, fullRouteOf, joinPattern, kMountPattern, leaveMount, markMountLayers, mountPatternOf, patternOf } from '../src/utils';
+import { enterMount, enterRoute, fullRouteOf, joinPattern, kMountPattern, markMountLayers, mountPatternOf, patternOf } from '../src/utils';
 
 const request = (baseUrl = ''): IncomingMessage => ({ baseUrl }) as unknown as IncomingMessage;
 const response = (headersSent = false): ServerResponse => ({ headersSent }) as unknown as ServerResponse;
@@ -51,19 +51,23 @@ describe('markMountLayers', () => {
 });
 
 describe('fullRouteOf: mount stack joined to the route path', () => {
+  const noop = () => undefined;
+
   test('nested mounts', () => {
     const req = request('/api/orgs/7/projects/3');
-    enterMount(req, '/api/orgs/:orgId');
-    enterMount(req, '/projects/:projectId');
+    enterMount(req, '/api/orgs/:orgId', noop);
+    enterMount(req, '/projects/:projectId', noop);
     expect(fullRouteOf(req, { path: '/tasks/:taskId' })).toBe('/api/orgs/:orgId/projects/:projectId/tasks/:taskId');
   });
 
-  test('leaving a mount pops its pattern (and those it entered)', () => {
+  test('a mount passing the request on pops its pattern (and those it left above it), then calls next', () => {
     const req = request();
-    const outer = enterMount(req, '/api');
-    enterMount(req, '/inner');
-    leaveMount(req, outer);
+    const calls: unknown[] = [];
+    const outerNext = enterMount(req, '/api', (err) => calls.push(err));
+    enterMount(req, '/inner', noop);
+    outerNext('some error');
     expect(fullRouteOf(req, { path: '/users/:id' })).toBe('/users/:id');
+    expect(calls).toEqual(['some error']);
   });
 
   test('unknown mounts (added before patching) fall back to the base URL', () => {
