@@ -37,9 +37,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next: (
 
 /** @internal What the patches read on an Express/router `Layer`. */
 export interface LayerLike {
+  /** Set on the layers `Router#route()` creates. */
   route?: RouteLike;
-  /** Express 4 and router 2: the handler. */
-  handle?: unknown;
 }
 
 /** @internal An Express/router `Route`: keeps the path it was created with. */
@@ -52,4 +51,5 @@ export interface RouterLike {
   stack?: LayerLike[];
 }
 
+/** @internal */
 export type NextFunction = (err?: unknown) => void;

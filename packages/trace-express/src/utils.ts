@@ -96,8 +96,8 @@ function routePatternOf(route: RouteLike): string {
 }
 
 /**
- * The full pattern of the route `layer` handling `req`: the mount stack joined to the route's path. When the
- * mounts are unknown (layers added before patching), the concrete `req.baseUrl` stands in for them.
+ * The full pattern of `route` handling `req`: the mount stack joined to the route's path. When no mount pattern
+ * is known (routers mounted before patching), the concrete `req.baseUrl` stands in for them.
  */
 export function fullRouteOf(req: IncomingMessage, route: RouteLike): string {
   const own = routePatternOf(route);
