@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { bindEmitterToContext, getRequestRecord, getRequestSpan, recordRequestError, reportFault, withSpan, type RequestRecord } from '@spanwise/trace-core';
+import { bindEmitterToContext, getActiveSpan, getRequestSpan, recordRequestError, reportFault, withSpan, type RequestRecord } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import type { LayerLike, NextFunction, RouteLike } from './types';
 
@@ -156,6 +156,6 @@ export function bindRequestEvents(req: IncomingMessage, span: Span): void {
 function emitInRequestSpan(this: IncomingMessage, event: string | symbol): boolean {
   const emit = (Object.getPrototypeOf(this) as IncomingMessage).emit;
   const span = getRequestSpan(this);
-  if (span === undefined) return emit.apply(this, arguments as unknown as Parameters<IncomingMessage['emit']>);
+  if (span === undefined || getActiveSpan() === span) return emit.apply(this, arguments as unknown as Parameters<IncomingMessage['emit']>);
   return withSpan(span, emit, this, ...(arguments as unknown as Parameters<IncomingMessage['emit']>));
 }
