@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { getRequestRecord, Instrumentation, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { getRequestRecord, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 import type { LayerLike, NextFunction, RouterLike } from './types';
 import { enterMount, enterRoute, markMountLayers, mountPatternOf, mountPatternOfLayer, noteError } from './utils';
 
@@ -55,7 +55,10 @@ function wrapHandleRequest(original: AnyFunction): AnyFunction {
     // Plain middleware and the handlers inside a route: nothing to do, nothing allocated.
     if (mount === undefined && !route) return original.apply(this, arguments as unknown as unknown[]);
     const record = getRequestRecord(req);
-    if (record === undefined || typeof next !== 'function' || arguments.length !== 3) return original.apply(this, arguments as unknown as unknown[]);
+    // Untraced or unsampled (never reported): no name to compute.
+    if (record === undefined || !isRecording(record.span) || typeof next !== 'function' || arguments.length !== 3) {
+      return original.apply(this, arguments as unknown as unknown[]);
+    }
     return original.call(this, req, res, route ? enterRoute(record, req, res, route, next) : enterMount(req, mount!, next));
   };
 }

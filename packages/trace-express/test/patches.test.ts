@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import type { IncomingMessage, ServerResponse } from 'http';
-import { Tracer } from 'opentracing';
+import { Span, SpanContext, Tracer } from 'opentracing';
 import { getRequestRecord, init, isWrapped, startServerSpan } from '@spanwise/trace-core';
 import { PATCHES } from '../src/instrumentation';
 import { fullRouteOf, kMountPattern } from '../src/utils';
@@ -88,6 +88,32 @@ describe.each(MAJORS)('$name Layer patch', ({ dir }) => {
     Layer.prototype[handleRequest].call(layer, req, res, next);
     expect(next).toHaveBeenCalledWith(error);
     expect(getRequestRecord(req)!.route).toBe('/users/:id');
+  });
+
+  test('unsampled requests: no route computed, next untouched', () => {
+    class UnsampledSpan extends Span {
+      protected override _context(): SpanContext {
+        return Object.assign(new SpanContext(), { isSampled: () => false, samplingFinalized: true });
+      }
+    }
+    class UnsampledTracer extends Tracer {
+      protected override _startSpan(): Span {
+        return new UnsampledSpan();
+      }
+    }
+    init({ tracer: new UnsampledTracer(), flushOnExit: false, logLevel: 'silent' });
+    try {
+      const { req, res } = tracedRequest();
+      const next = jest.fn();
+      const seen: unknown[] = [];
+      const layer = new Layer('/users/:id', { end: true }, (...args: unknown[]) => seen.push(...args));
+      layer.route = { path: '/users/:id' };
+      Layer.prototype[handleRequest].call(layer, req, res, next);
+      expect(seen[2]).toBe(next);
+      expect(getRequestRecord(req)!.route).toBeUndefined();
+    } finally {
+      init({ tracer: new Tracer(), flushOnExit: false, logLevel: 'silent' });
+    }
   });
 
   test('unpatch restores the original', () => {
