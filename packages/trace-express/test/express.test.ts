@@ -2,8 +2,13 @@
  * trace-express through real processes: the express-service test-app on Express 4 and 5, reporting over UDP
  * to an in-test Jaeger agent receiver.
  */
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import * as fs from 'fs';
+import * as path from 'path';
+import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
 import { abortedGet, isServer, MAJORS, randomHex, serverSpanFor, SERVICE_APP, sleep } from './helpers';
+
+/** The test-app calls `@spanwise/trace-http`'s patch() when that package exists (it is developed in parallel). */
+const HTTP_PATCH_PRESENT = fs.existsSync(path.join(ROOT, 'packages/trace-http/package.json'));
 
 let agent: AgentReceiver;
 
@@ -215,7 +220,7 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     expect(child.parentSpanId).toBe(server.spanId);
   });
 
-  test('/fanout calls DOWNSTREAM_URL and returns its answer; both services report their server span', async () => {
+  test('/fanout calls DOWNSTREAM_URL and returns its answer; with the http patch the call joins the trace', async () => {
     const downstreamService = `express-downstream-${name}`;
     const downstream = await startApp(SERVICE_APP, tracingEnv(agent, downstreamService, { EXPRESS_DIR: dir }));
     const front = await startApp(SERVICE_APP, tracingEnv(agent, `${service}-front`, { EXPRESS_DIR: dir, DOWNSTREAM_URL: downstream.url }));
@@ -224,8 +229,21 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body)).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
       const id = JSON.parse(response.body).id;
-      expect((await serverSpanFor(agent, `${service}-front`, '/fanout')).operationName).toBe('GET /fanout');
-      expect((await serverSpanFor(agent, downstreamService, `/users/${id}`)).operationName).toBe('GET /users/:id');
+      const frontSpan = await serverSpanFor(agent, `${service}-front`, '/fanout');
+      const downstreamSpan = await serverSpanFor(agent, downstreamService, `/users/${id}`);
+      expect(frontSpan.operationName).toBe('GET /fanout');
+      expect(downstreamSpan.operationName).toBe('GET /users/:id');
+      if (HTTP_PATCH_PRESENT) {
+        // The client span is a child of the /fanout span (active after the awaited timer); downstream continues it.
+        const isClient = (s: DecodedSpan) => s.traceId === frontSpan.traceId && s.tags['span.kind'] === 'client';
+        const [client] = (await agent.waitForSpans((all) => all.some(isClient), 3000)).filter(isClient);
+        expect(client.parentSpanId).toBe(frontSpan.spanId);
+        expect(downstreamSpan.traceId).toBe(frontSpan.traceId);
+        expect(downstreamSpan.parentSpanId).toBe(client.spanId);
+      } else {
+        expect(downstreamSpan.traceId).not.toBe(frontSpan.traceId);
+        expect(downstreamSpan.parentSpanId).toBe('0000000000000000');
+      }
     } finally {
       await Promise.all([front.stop(), downstream.stop()]);
     }
