@@ -113,6 +113,16 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     });
   });
 
+  test('tracing changes no response: status, body and content type as untraced', async () => {
+    const app = await startApp(SERVICE_APP, tracingEnv(agent, `express-compare-${name}`, { ...PRODUCTION, EXPRESS_DIR: dir }));
+    try {
+      expect(await answers(app, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' })).toEqual(untraced);
+      await serverSpanFor(agent, `express-compare-${name}`, '/final-error');
+    } finally {
+      await app.stop();
+    }
+  });
+
   describe.each(['tracer', 'span', 'late'])('a tracer that throws (%s)', (mode) => {
     test('changes no response', async () => {
       const app = await startApp(script('throwing-tracer-app.js'), { ...PRODUCTION, EXPRESS_DIR: dir, THROW_MODE: mode });
