@@ -187,6 +187,17 @@ describe('client spans', () => {
   });
 });
 
+describe('clock', () => {
+  it('times spans in microseconds, close to wall time (jaeger-client alone uses whole milliseconds)', () => {
+    const memory = initInMemory();
+    for (let i = 0; i < 20; i++) getTracer().startSpan(`s${i}`).finish();
+    const starts = memory.spans.map((s: any) => s._startTime as number);
+    expect(starts.some((t: number) => !Number.isInteger(t))).toBe(true);
+    expect(Math.abs(starts[0] - Date.now())).toBeLessThan(1000);
+    expect(memory.spans.every((s: any) => s._duration >= 0)).toBe(true);
+  });
+});
+
 describe('global tracer', () => {
   it('hand-written spans join the same trace', () => {
     initInMemory();
