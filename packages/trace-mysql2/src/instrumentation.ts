@@ -1,0 +1,233 @@
+import type { Span } from 'opentracing';
+import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
+import type { EventEmitter } from 'events';
+import type { CommandLike, ConnectionLike, Mysql2Exports, Mysql2TracingOptions, PoolLike } from './types';
+import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFunction = (...args: any[]) => any;
+
+let options: ResolvedOptions = resolveOptions();
+
+/**
+ * Where mysql2 is hooked. Every query and execute, whatever API the app uses (callback, promise wrapper,
+ * pool, pool cluster, streaming), ends in the connection's `query` / `execute`, which live on
+ * `lib/base/connection.js` since 3.11.5 and on `lib/connection.js` before: the patch finds the prototype that
+ * owns them from the exported Connection class, so both layouts are covered by hooking the main module
+ * (which `mysql2/promise` loads too).
+ *
+ * Pools hand out connections from a queue: the callback of `getConnection` runs in whichever request released
+ * a connection. It is bound at call time to the request that asked, so the statement it issues is that
+ * request's child.
+ */
+const instrumentation = new Instrumentation('mysql2', [
+  {
+    module: 'mysql2',
+    versions: '>=3.0.0 <4',
+    patch: (exports: Mysql2Exports) => patchExports(exports),
+    unpatch: (exports: Mysql2Exports) => unpatchExports(exports),
+  },
+]);
+
+/** Trace mysql2 (already loaded or loaded later). Idempotent; a second call only updates the options. */
+export function patch(tracingOptions?: Mysql2TracingOptions): void {
+  options = resolveOptions(tracingOptions);
+  instrumentation.enable();
+}
+
+/** Restore mysql2's original methods. */
+export function unpatch(): void {
+  instrumentation.disable();
+}
+
+/** Versions patched in this process, e.g. `mysql2@3.11.4` (diagnostics, tests). */
+export function patchedVersions(): string[] {
+  return [...instrumentation.patchedVersions];
+}
+
+function patchExports(exports: Mysql2Exports): void {
+  const connection = exports.Connection?.prototype;
+  wrapMethod(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
+  wrapMethod(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
+  const pool = exports.Pool?.prototype;
+  wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
+  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolQuery);
+  wrapMethod(ownerOf(exports.PoolCluster?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection);
+}
+
+function unpatchExports(exports: Mysql2Exports): void {
+  const connection = exports.Connection?.prototype;
+  unwrapMethod(ownerOf(connection, 'query'), 'query');
+  unwrapMethod(ownerOf(connection, 'execute'), 'execute');
+  const pool = exports.Pool?.prototype;
+  unwrapMethod(ownerOf(pool, 'getConnection'), 'getConnection');
+  unwrapMethod(ownerOf(pool, 'query'), 'query');
+  unwrapMethod(ownerOf(exports.PoolCluster?.prototype, 'getConnection'), 'getConnection');
+}
+
+/** The object in `proto`'s chain that defines `name` (the base class in mysql2 >= 3.11.5). */
+function ownerOf(proto: object | undefined, name: string): object | undefined {
+  for (let current = proto; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | undefined) {
+    if (Object.prototype.hasOwnProperty.call(current, name)) return current;
+  }
+  return undefined;
+}
+
+function wrapStatement(method: 'query' | 'execute') {
+  return (original: AnyFunction): AnyFunction =>
+    function tracedStatement(this: ConnectionLike, ...args: any[]) {
+      const sql = sqlOf(args[0]);
+      if (sql === undefined) return original.apply(this, args);
+      let span: Span | undefined;
+      try {
+        span = startStatementSpan(this?.config, sql, options);
+      } catch (error) {
+        reportFault(`mysql2 ${method}`, error);
+      }
+      if (!span) return original.apply(this, args);
+      const parent = getActiveSpan();
+      const finish = finisher(span);
+      let hasCallback = false;
+      try {
+        hasCallback = instrumentArguments(args, method, span, parent, finish);
+      } catch (error) {
+        reportFault(`mysql2 ${method}`, error);
+      }
+      let command: unknown;
+      try {
+        command = original.apply(this, args);
+      } catch (error) {
+        finish(error);
+        throw error;
+      }
+      if (!hasCallback) observeCommand(command, parent, finish);
+      return command;
+    };
+}
+
+/** The SQL text of a query/execute call: a string, `{ sql }` options, or a Query command (from pools). */
+function sqlOf(first: unknown): string | undefined {
+  if (typeof first === 'string') return first;
+  if (first && typeof first === 'object' && typeof (first as { sql?: unknown }).sql === 'string') return (first as { sql: string }).sql;
+  return undefined;
+}
+
+function isCommand(value: unknown): value is CommandLike {
+  return !!value && typeof value === 'object' && typeof (value as CommandLike).emit === 'function' && 'onResult' in value;
+}
+
+/** Finish-once for a span ended by a callback, an `error` or an `end`, whichever comes first. */
+function finisher(span: Span): (error?: unknown) => void {
+  let done = false;
+  return (error?: unknown) => {
+    if (done) return;
+    done = true;
+    endStatementSpan(span, error, options);
+  };
+}
+
+/**
+ * Make the callback (if any) finish the span and run in the caller's context; add the sqlcommenter comment if
+ * enabled. Returns whether the call has a callback (else the command's events end the span).
+ */
+function instrumentArguments(args: any[], method: 'query' | 'execute', span: Span, parent: Span | undefined, finish: (error?: unknown) => void): boolean {
+  const first = args[0];
+  const comment = options.sqlCommenter && (method === 'query' || options.sqlCommenterOnExecute);
+  if (isCommand(first)) {
+    if (comment && typeof first.sql === 'string') first.sql = withTraceComment(first.sql, span);
+    if (typeof first.onResult !== 'function') return false;
+    first.onResult = finishingCallback(first.onResult, parent, finish);
+    return true;
+  }
+  if (comment) args[0] = typeof first === 'string' ? withTraceComment(first, span) : { ...first, sql: withTraceComment(first.sql, span) };
+  const callbackAt = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
+  if (callbackAt === -1) return false;
+  args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+  return true;
+}
+
+function finishingCallback(callback: AnyFunction, parent: Span | undefined, finish: (error?: unknown) => void): AnyFunction {
+  const bound = bindToContext(callback, parent);
+  return function (this: unknown, error: unknown) {
+    finish(error);
+    return bound.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/**
+ * Emitter (streaming) mode: the span ends at the command's `end` or `error` event, observed by intercepting
+ * `emit` on this command only, because adding an `error` listener would change what an unhandled error does.
+ * The app's listeners run in its own context, not in the connection's.
+ */
+function observeCommand(command: unknown, parent: Span | undefined, finish: (error?: unknown) => void): void {
+  if (!isCommand(command)) {
+    finish();
+    return;
+  }
+  try {
+    if (parent) bindEmitterToContext(command as unknown as EventEmitter, parent);
+    const emit = command.emit;
+    command.emit = function (this: unknown, event: string | symbol, ...rest: unknown[]) {
+      if (event === 'end') finish();
+      else if (event === 'error') finish(rest[0]);
+      return emit.apply(this, [event, ...rest]);
+    };
+  } catch (error) {
+    reportFault('mysql2 stream', error);
+  }
+}
+
+/** `pool.getConnection(cb)`: cb runs in the caller's context, even when it waited behind a busy pool. */
+function wrapPoolGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedGetConnection(this: PoolLike, ...args: any[]) {
+    const parent = typeof args[0] === 'function' ? getActiveSpan() : undefined;
+    if (!parent) return original.apply(this, args);
+    try {
+      args[0] = options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
+    } catch (error) {
+      reportFault('mysql2 getConnection', error);
+    }
+    return original.apply(this, args);
+  };
+}
+
+function withPoolWaitSpan(callback: AnyFunction, pool: PoolLike, parent: Span): AnyFunction {
+  const bound = bindToContext(callback, parent);
+  const span = startPoolWaitSpan(pool?.config?.connectionConfig);
+  if (!span) return bound;
+  const startedAt = Date.now();
+  let done = false;
+  return function (this: unknown, error: unknown) {
+    if (!done) {
+      done = true;
+      endPoolWaitSpan(span, startedAt, error);
+    }
+    return bound.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/** `pool.query(sql)` without a callback: the app's listeners on the returned command run in its context. */
+function wrapPoolQuery(original: AnyFunction): AnyFunction {
+  return function tracedPoolQuery(this: PoolLike, ...args: any[]) {
+    const parent = getActiveSpan();
+    const command = original.apply(this, args);
+    if (parent && isCommand(command) && typeof command.onResult !== 'function') {
+      try {
+        bindEmitterToContext(command as unknown as EventEmitter, parent);
+      } catch (error) {
+        reportFault('mysql2 pool query', error);
+      }
+    }
+    return command;
+  };
+}
+
+/** `cluster.getConnection([pattern], [selector], cb)`: cb runs in the caller's context. */
+function wrapClusterGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedClusterGetConnection(this: unknown, ...args: any[]) {
+    const last = args.length - 1;
+    const parent = last >= 0 && typeof args[last] === 'function' ? getActiveSpan() : undefined;
+    if (parent) args[last] = bindToContext(args[last], parent);
+    return original.apply(this, args);
+  };
+}
