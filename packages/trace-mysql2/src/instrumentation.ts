@@ -1,7 +1,7 @@
 import type { Span } from 'opentracing';
 import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
-import type { CommandLike, ConnectionLike, Mysql2Exports, Mysql2TracingOptions, PoolLike } from './types';
+import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike } from './types';
 import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -11,21 +11,26 @@ let options: ResolvedOptions = resolveOptions();
 
 /**
  * Where mysql2 is hooked. Every query and execute, whatever API the app uses (callback, promise wrapper,
- * pool, pool cluster, streaming), ends in the connection's `query` / `execute`, which live on
- * `lib/base/connection.js` since 3.11.5 and on `lib/connection.js` before: the patch finds the prototype that
- * owns them from the exported Connection class, so both layouts are covered by hooking the main module
- * (which `mysql2/promise` loads too).
+ * pool, pool cluster, streaming), ends in the connection's `query` / `execute`. Those live on
+ * `lib/base/connection.js` since 3.11.5 and on `lib/connection.js` before; `lib/connection.js` exports a class
+ * whose prototype chain owns them in both layouts, so the patch hooks that file (and `lib/pool.js`,
+ * `lib/pool_cluster.js` likewise) rather than the main module, which `mysql2/promise` no longer loads.
  *
  * Pools hand out connections from a queue: the callback of `getConnection` runs in whichever request released
  * a connection. It is bound at call time to the request that asked, so the statement it issues is that
  * request's child.
  */
+const VERSIONS = '>=3.0.0 <4';
+type ClassExport = { prototype: object } | undefined;
 const instrumentation = new Instrumentation('mysql2', [
+  { module: 'mysql2', file: 'lib/connection.js', versions: VERSIONS, patch: (c: ClassExport) => patchConnection(c?.prototype), unpatch: (c: ClassExport) => unpatchConnection(c?.prototype) },
+  { module: 'mysql2', file: 'lib/pool.js', versions: VERSIONS, patch: (c: ClassExport) => patchPool(c?.prototype), unpatch: (c: ClassExport) => unpatchPool(c?.prototype) },
   {
     module: 'mysql2',
-    versions: '>=3.0.0 <4',
-    patch: (exports: Mysql2Exports) => patchExports(exports),
-    unpatch: (exports: Mysql2Exports) => unpatchExports(exports),
+    file: 'lib/pool_cluster.js',
+    versions: VERSIONS,
+    patch: (c: ClassExport) => wrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection),
+    unpatch: (c: ClassExport) => unwrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection'),
   },
 ]);
 
@@ -45,24 +50,24 @@ export function patchedVersions(): string[] {
   return [...instrumentation.patchedVersions];
 }
 
-function patchExports(exports: Mysql2Exports): void {
-  const connection = exports.Connection?.prototype;
+function patchConnection(connection: object | undefined): void {
   wrapMethod(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
   wrapMethod(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
-  const pool = exports.Pool?.prototype;
-  wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
-  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolQuery);
-  wrapMethod(ownerOf(exports.PoolCluster?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection);
 }
 
-function unpatchExports(exports: Mysql2Exports): void {
-  const connection = exports.Connection?.prototype;
+function unpatchConnection(connection: object | undefined): void {
   unwrapMethod(ownerOf(connection, 'query'), 'query');
   unwrapMethod(ownerOf(connection, 'execute'), 'execute');
-  const pool = exports.Pool?.prototype;
+}
+
+function patchPool(pool: object | undefined): void {
+  wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
+  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolQuery);
+}
+
+function unpatchPool(pool: object | undefined): void {
   unwrapMethod(ownerOf(pool, 'getConnection'), 'getConnection');
   unwrapMethod(ownerOf(pool, 'query'), 'query');
-  unwrapMethod(ownerOf(exports.PoolCluster?.prototype, 'getConnection'), 'getConnection');
 }
 
 /** The object in `proto`'s chain that defines `name` (the base class in mysql2 >= 3.11.5). */

@@ -47,10 +47,3 @@ export interface ConnectionLike {
 export interface PoolLike {
   config?: { connectionConfig?: ConnectionConfigLike };
 }
-
-/** What mysql2's main module exports that the patch needs. */
-export interface Mysql2Exports {
-  Connection?: { prototype: object };
-  Pool?: { prototype: object };
-  PoolCluster?: { prototype: object };
-}
