@@ -73,8 +73,12 @@ export function recordedStatement(sql: string, options: ResolvedOptions): string
 
 /** Finish a statement span; an error is tagged and logged with its MySQL code, errno and SQLSTATE. */
 export function endStatementSpan(span: Span, error: unknown, options: ResolvedOptions): void {
-  if (error) recordError(span, errorForSpan(error, options), errorFields(error));
-  finishSpan(span);
+  try {
+    if (error) recordError(span, errorForSpan(error, options), errorFields(error));
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('mysql2 statement end', fault);
+  }
 }
 
 function errorFields(error: unknown): TagMap {
@@ -95,9 +99,10 @@ function errorForSpan(error: unknown, options: ResolvedOptions): unknown {
   const masked = maskErrorMessage(error.message);
   if (masked === error.message) return error;
   const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  copy.name = error.name;
-  copy.message = masked;
-  if (typeof error.stack === 'string') copy.stack = error.stack.replace(error.message, () => masked);
+  // defineProperty: some error classes (redis-errors) define `name` as a getter
+  Object.defineProperty(copy, 'name', { value: error.name, configurable: true });
+  Object.defineProperty(copy, 'message', { value: masked, configurable: true });
+  if (typeof error.stack === 'string') Object.defineProperty(copy, 'stack', { value: error.stack.replace(error.message, () => masked), configurable: true });
   return copy;
 }
 
@@ -125,7 +130,11 @@ export function startPoolWaitSpan(config: ConnectionConfigLike | undefined): Spa
 }
 
 export function endPoolWaitSpan(span: Span, startedAt: number, error: unknown): void {
-  span.setTag('db.pool.wait_ms', Date.now() - startedAt);
-  if (error) recordError(span, error, errorFields(error));
-  finishSpan(span);
+  try {
+    span.setTag('db.pool.wait_ms', Date.now() - startedAt);
+    if (error) recordError(span, error, errorFields(error));
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('mysql2 pool wait end', fault);
+  }
 }
