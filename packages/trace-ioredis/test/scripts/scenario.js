@@ -53,7 +53,7 @@ const scenarios = {
     );
     await request('wrongtype', async () => {
       const err = await caught(redis.lpush('user:1', 'x'));
-      result.wrongtype = { name: err.name, message: err.message };
+      result.wrongtype = { name: err.name, kind: err.constructor.name, message: err.message };
     });
     await request('unknown-command', async () => {
       const err = await caught(redis.call('nosuchcommand', 'secret-arg'));
@@ -71,7 +71,9 @@ const scenarios = {
     });
     await redis.quit();
 
-    const db3 = new Redis(url, { db: 3 });
+    const db3Url = new URL(url);
+    db3Url.pathname = '/3';
+    const db3 = new Redis(db3Url.toString());
     await ready(db3);
     await request('db3', () => db3.set('k', 'v'));
     await db3.quit();
