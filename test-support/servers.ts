@@ -31,6 +31,8 @@ const HOW_TO_PROVIDE = {
     'Provide a MySQL/MariaDB server: set MYSQL_URL=mysql://user:password@host:port/database (the user needs CREATE/DROP on that database), ' +
     'or install MariaDB so tests can start a private one: apt-get install -y mariadb-server (needs /usr/sbin/mariadbd and mariadb-install-db).',
   redis: 'Provide a Redis server: set REDIS_URL=redis://[:password@]host:port[/db], or install it so tests can start a private one: apt-get install -y redis-server.',
+  cluster:
+    'Provide a Redis Cluster: set REDIS_CLUSTER_NODES=host:port[,host:port...] (no password), or install redis-server and redis-tools (redis-cli) so tests can start a private 3-master cluster.',
 };
 
 const MYSQL_TEST_USER = 'spanwise';
@@ -40,6 +42,14 @@ const REDIS_TEST_PASSWORD = 'spanwise-redis-pw';
 
 let mysqlPromise: Promise<DatabaseServer> | undefined;
 let redisPromise: Promise<DatabaseServer> | undefined;
+let clusterPromise: Promise<RedisCluster> | undefined;
+
+export interface RedisCluster {
+  /** Seed nodes, e.g. for `new Redis.Cluster(nodes)`. */
+  nodes: Array<{ host: string; port: number }>;
+  private: boolean;
+  stop(): Promise<void>;
+}
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
@@ -57,10 +67,16 @@ export function ensureRedis(): Promise<DatabaseServer> {
   return redisPromise;
 }
 
+/** A Redis Cluster: REDIS_CLUSTER_NODES, else three private cluster-enabled redis-servers joined by redis-cli. */
+export function ensureRedisCluster(): Promise<RedisCluster> {
+  clusterPromise ??= process.env.REDIS_CLUSTER_NODES ? Promise.resolve(clusterFromEnv(process.env.REDIS_CLUSTER_NODES)) : startPrivateCluster();
+  return clusterPromise;
+}
+
 /** Stop every private server this process started (afterAll). External servers are left alone. */
 export async function stopServers(): Promise<void> {
-  const started = [mysqlPromise, redisPromise];
-  mysqlPromise = redisPromise = undefined;
+  const started: Array<Promise<{ stop(): Promise<void> }> | undefined> = [mysqlPromise, redisPromise, clusterPromise];
+  mysqlPromise = redisPromise = clusterPromise = undefined;
   for (const promise of started) {
     const server = await promise?.catch(() => undefined);
     await server?.stop();
@@ -247,4 +263,53 @@ function readTail(file: string): string {
   } catch {
     return '(no log)';
   }
+}
+
+function clusterFromEnv(value: string): RedisCluster {
+  const nodes = value.split(',').map((entry) => {
+    const [host, port] = entry.trim().split(':');
+    if (!host || !Number(port)) throw new Error(`REDIS_CLUSTER_NODES must be host:port[,host:port...], got ${value}. ${HOW_TO_PROVIDE.cluster}`);
+    return { host, port: Number(port) };
+  });
+  return { nodes, private: false, stop: async () => undefined };
+}
+
+async function startPrivateCluster(): Promise<RedisCluster> {
+  const redisServer = findBinary(['/usr/bin/redis-server', '/usr/local/bin/redis-server']);
+  const redisCli = findBinary(['/usr/bin/redis-cli', '/usr/local/bin/redis-cli']);
+  if (!redisServer || !redisCli) throw new Error(`No Redis Cluster: REDIS_CLUSTER_NODES is not set and redis-server/redis-cli are not installed. ${HOW_TO_PROVIDE.cluster}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-redis-cluster-'));
+  const servers: Tracked[] = [];
+  const nodes: Array<{ host: string; port: number }> = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const port = await freePort();
+      const nodeDir = path.join(dir, String(port));
+      fs.mkdirSync(nodeDir);
+      const child = spawn(
+        redisServer,
+        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'), '--dir', nodeDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const server = trackChild(child, nodeDir, 'redis-server (cluster node)');
+      servers.push(server);
+      await waitFor(() => /Ready to accept connections/.test(output), 15000, () => `cluster node did not start. Output:\n${output}\n${HOW_TO_PROVIDE.cluster}`, server);
+      nodes.push({ host: '127.0.0.1', port });
+    }
+    const create = spawnSync(redisCli, ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30000 });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    const clusterOk = () => nodes.every((n) => /cluster_state:ok/.test(spawnSync(redisCli, ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8', timeout: 5000 }).stdout ?? ''));
+    await waitFor(clusterOk, 20000, () => `the cluster did not reach cluster_state:ok. ${HOW_TO_PROVIDE.cluster}`, servers[0]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, private: true, stop };
 }

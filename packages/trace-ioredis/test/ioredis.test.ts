@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
-import { ensureRedis, stopServers, type DatabaseServer } from '../../../test-support/servers';
+import { ensureRedis, ensureRedisCluster, stopServers, type DatabaseServer, type RedisCluster } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
 const SERVICE = 'ioredis-test';
@@ -15,12 +15,14 @@ const FIXTURES: Array<[string, string, RegExp]> = [
 const HANDSHAKE = ['AUTH', 'HELLO', 'INFO', 'SELECT', 'CLIENT'];
 
 let redis: DatabaseServer;
+let cluster: RedisCluster;
 let agent: AgentReceiver;
 
 beforeAll(async () => {
   redis = await ensureRedis();
+  cluster = await ensureRedisCluster();
   agent = await startAgent();
-}, 60000);
+}, 90000);
 
 afterAll(async () => {
   await agent?.close();
@@ -203,5 +205,38 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(childrenOf(spans, 'patched').map((s) => s.operationName)).toEqual(['PING']);
     expect(childrenOf(spans, 'unpatched')).toEqual([]);
     expect(childrenOf(spans, 'repatched').map((s) => s.operationName)).toEqual(['PING']);
+  });
+
+  it('traces Cluster clients: one span per command with the node it went to, pipelines as one span', async () => {
+    const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`);
+    const result = await run(fixture, 'cluster', { REQUESTS: '10', REDIS_CLUSTER_NODES: nodes.join(',') });
+    const names = Array.from({ length: 10 }, (_u, i) => `cluster-${i}`);
+    const spans = await collect(names, 30);
+    const usedNodes = new Set<string>();
+    for (const [i, name] of names.entries()) {
+      const children = childrenOf(spans, name).filter((s) => s.operationName !== 'connect');
+      expect(children.map((s) => [s.operationName, s.tags['db.statement']])).toEqual([
+        ['SET', `SET key:${i}`],
+        ['GET', `GET key:${i}`],
+        ['PIPELINE', `SET {user:${i}}:a\nGET {user:${i}}:a`],
+      ]);
+      for (const span of children) {
+        expect(span.tags).toMatchObject({ component: 'ioredis', 'db.type': 'redis', 'db.redis.cluster': true });
+        if (span.operationName !== 'PIPELINE') {
+          expect(nodes).toContain(span.tags['peer.address']);
+          usedNodes.add(span.tags['peer.address'] as string);
+        }
+      }
+    }
+    expect(usedNodes.size).toBeGreaterThan(1); // the keys really were spread over the cluster
+    // Node connections are lazy: the request whose command first needs a node opens it, with a connect span.
+    const requestIds = new Set(names.map((name) => requestSpan(spans, name).spanId));
+    for (const connect of spans.filter((s) => s.operationName === 'connect')) {
+      expect(requestIds).toContain(connect.parentSpanId);
+      expect(nodes).toContain(connect.tags['peer.address']);
+    }
+    expect(spans.filter((s) => HANDSHAKE.includes(s.operationName) || s.operationName === 'CLUSTER')).toEqual([]);
+    expect(JSON.stringify(spans)).not.toContain('secret-cluster');
+    expect(result.mismatches).toBe(0);
   });
 });

@@ -133,6 +133,27 @@ const scenarios = {
     });
   },
 
+  /** A Cluster client (REDIS_CLUSTER_NODES: host:port,...): keys on different nodes, a same-slot pipeline. */
+  async cluster() {
+    const nodes = process.env.REDIS_CLUSTER_NODES.split(',').map((n) => ({ host: n.split(':')[0], port: Number(n.split(':')[1]) }));
+    const cluster = new Redis.Cluster(nodes);
+    await ready(cluster);
+    const requests = Number(process.env.REQUESTS || 10);
+    result.mismatches = 0;
+    await Promise.all(
+      Array.from({ length: requests }, (_u, i) =>
+        request(`cluster-${i}`, async (span) => {
+          await cluster.set(`key:${i}`, 'secret-cluster');
+          await cluster.get(`key:${i}`);
+          await cluster.pipeline().set(`{user:${i}}:a`, 'secret-cluster').get(`{user:${i}}:a`).exec();
+          if (getActiveSpan() !== span) result.mismatches++;
+        }),
+      ),
+    );
+    result.slots = cluster.slots.length;
+    await cluster.quit();
+  },
+
   async unpatch() {
     const redis = new Redis(url);
     await ready(redis);
