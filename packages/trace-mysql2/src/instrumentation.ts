@@ -1,7 +1,7 @@
 import type { Span } from 'opentracing';
 import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
-import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike } from './types';
+import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
 import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -53,11 +53,13 @@ export function patchedVersions(): string[] {
 function patchConnection(connection: object | undefined): void {
   wrapMethod(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
   wrapMethod(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
+  wrapMethod(ownerOf(connection, 'prepare'), 'prepare', wrapPrepare);
 }
 
 function unpatchConnection(connection: object | undefined): void {
   unwrapMethod(ownerOf(connection, 'query'), 'query');
   unwrapMethod(ownerOf(connection, 'execute'), 'execute');
+  unwrapMethod(ownerOf(connection, 'prepare'), 'prepare');
 }
 
 function patchPool(pool: object | undefined): void {
@@ -78,14 +80,16 @@ function ownerOf(proto: object | undefined, name: string): object | undefined {
   return undefined;
 }
 
-function wrapStatement(method: 'query' | 'execute') {
+type Method = 'query' | 'execute' | 'prepared';
+
+function wrapStatement(method: Method, statementOf: (self: any, args: any[]) => { sql?: string; connection?: ConnectionLike } = callOnConnection) {
   return (original: AnyFunction): AnyFunction =>
-    function tracedStatement(this: ConnectionLike, ...args: any[]) {
-      const sql = sqlOf(args[0]);
-      if (sql === undefined) return original.apply(this, args);
+    function tracedStatement(this: any, ...args: any[]) {
+      const { sql, connection } = statementOf(this, args);
+      if (sql === undefined || !instrumentation.enabled) return original.apply(this, args);
       let span: Span | undefined;
       try {
-        span = startStatementSpan(this?.config, sql, options);
+        span = startStatementSpan(connection?.config, sql, options);
       } catch (error) {
         reportFault(`mysql2 ${method}`, error);
       }
@@ -108,6 +112,39 @@ function wrapStatement(method: 'query' | 'execute') {
       if (!hasCallback) observeCommand(command, parent, finish);
       return command;
     };
+}
+
+function callOnConnection(connection: ConnectionLike, args: any[]): { sql?: string; connection?: ConnectionLike } {
+  return { sql: sqlOf(args[0]), connection };
+}
+
+/** `statement.execute(values, cb)` on a statement from `connection.prepare()`: its SQL is `statement.query`. */
+function callOnPreparedStatement(statement: PreparedStatementLike, _args: any[]): { sql?: string; connection?: ConnectionLike } {
+  return { sql: typeof statement?.query === 'string' ? statement.query : undefined, connection: statement?._connection };
+}
+
+/**
+ * `connection.prepare(sql, cb)` hands out a statement whose `execute` adds commands to the connection directly:
+ * wrap that method on each statement (mysql2 reuses them per SQL text, so once each). The callback runs in the
+ * caller's context.
+ */
+function wrapPrepare(original: AnyFunction): AnyFunction {
+  return function tracedPrepare(this: ConnectionLike, ...args: any[]) {
+    const callback = args[1];
+    if (typeof callback !== 'function') return original.apply(this, args);
+    const bound = bindToContext(callback, getActiveSpan());
+    args[1] = function (this: unknown, error: unknown, statement: unknown) {
+      if (!error && statement && typeof statement === 'object') {
+        try {
+          wrapMethod(statement, 'execute', wrapStatement('prepared', callOnPreparedStatement));
+        } catch (fault) {
+          reportFault('mysql2 prepare', fault);
+        }
+      }
+      return bound.apply(this, arguments as unknown as unknown[]);
+    };
+    return original.apply(this, args);
+  };
 }
 
 /** The SQL text of a query/execute call: a string, `{ sql }` options, or a Query command (from pools). */
@@ -135,7 +172,13 @@ function finisher(span: Span): (error?: unknown) => void {
  * Make the callback (if any) finish the span and run in the caller's context; add the sqlcommenter comment if
  * enabled. Returns whether the call has a callback (else the command's events end the span).
  */
-function instrumentArguments(args: any[], method: 'query' | 'execute', span: Span, parent: Span | undefined, finish: (error?: unknown) => void): boolean {
+function instrumentArguments(args: any[], method: Method, span: Span, parent: Span | undefined, finish: (error?: unknown) => void): boolean {
+  if (method === 'prepared') {
+    // execute([values], [cb]): the SQL was sent at prepare time, so no comment can be added
+    const callbackAt = typeof args[0] === 'function' ? 0 : typeof args[1] === 'function' ? 1 : -1;
+    if (callbackAt !== -1) args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+    return callbackAt !== -1;
+  }
   const first = args[0];
   const comment = options.sqlCommenter && (method === 'query' || options.sqlCommenterOnExecute);
   if (isCommand(first)) {

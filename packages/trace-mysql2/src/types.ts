@@ -47,3 +47,9 @@ export interface ConnectionLike {
 export interface PoolLike {
   config?: { connectionConfig?: ConnectionConfigLike };
 }
+
+/** What `connection.prepare()` hands out: its SQL and connection. */
+export interface PreparedStatementLike {
+  query?: string;
+  _connection?: ConnectionLike;
+}

@@ -76,8 +76,8 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const result = await run(fixture, 'connection');
     expect(result.version).toMatch(versionPattern);
     expect(result.patched).toEqual([`mysql2@${result.version}`]);
-    const requests = ['callback', 'values', 'options-object', 'execute', 'emitter', 'stream', 'error', 'stream-error', 'sync-throw', 'promise', 'promise-error'];
-    const spans = await collect(requests, 12);
+    const requests = ['callback', 'values', 'options-object', 'execute', 'prepared', 'emitter', 'stream', 'error', 'stream-error', 'sync-throw', 'promise', 'promise-prepared', 'promise-error'];
+    const spans = await collect(requests, 14);
 
     const insert = onlyChild(spans, 'callback');
     expect(insert.operationName).toBe('INSERT spanwise_users');
@@ -104,6 +104,15 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(result.executeActiveIsRequest).toBe(true);
     expect(result.executeRows).toEqual([{ email: 'alice@example.com' }]);
 
+    // connection.prepare() + statement.execute(): a span per execution (the PREPARE itself makes none).
+    const prepared = onlyChild(spans, 'prepared');
+    expect([prepared.operationName, prepared.tags['db.statement']]).toEqual(['SELECT spanwise_users', 'SELECT email FROM spanwise_users WHERE id = ?']);
+    expect(result.prepareActiveIsRequest).toBe(true);
+    expect(result.preparedActiveIsRequest).toBe(true);
+    expect(result.preparedRows).toEqual([{ email: 'alice@example.com' }]);
+    expect(onlyChild(spans, 'promise-prepared').tags['db.statement']).toBe('SELECT id FROM spanwise_users WHERE email = ?');
+    expect(result.promisePreparedRows).toBe(1);
+
     for (const request of ['emitter', 'stream']) {
       const span = onlyChild(spans, request);
       expect(span.operationName).toBe('SELECT spanwise_users');
@@ -122,7 +131,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
 
   it('tags and logs errors with the MySQL code; the app gets the error untouched', async () => {
     const result = await run(fixture, 'connection');
-    const spans = await collect(['error', 'stream-error', 'sync-throw', 'promise-error'], 12);
+    const spans = await collect(['error', 'stream-error', 'sync-throw', 'promise-error'], 14);
 
     const duplicate = onlyChild(spans, 'error');
     expect(duplicate.tags.error).toBe(true);
@@ -156,7 +165,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
 
   it('traces the mysql2/promise wrapper', async () => {
     const result = await run(fixture, 'connection');
-    const spans = await collect(['promise'], 12);
+    const spans = await collect(['promise'], 14);
     const children = childrenOf(spans, requestSpan(spans, 'promise'));
     expect(children.map((s) => [s.operationName, s.tags['db.statement']])).toEqual([
       ['SELECT spanwise_users', 'SELECT COUNT(*) AS n FROM spanwise_users'],
@@ -272,5 +281,15 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(childrenOf(spans, requestSpan(spans, 'patched'))).toHaveLength(1);
     expect(childrenOf(spans, requestSpan(spans, 'unpatched'))).toHaveLength(0);
     expect(childrenOf(spans, requestSpan(spans, 'repatched'))).toHaveLength(1);
+  });
+
+  it('unsampled traces: no spans reported, context still kept, sqlcommenter flags 00', async () => {
+    const unsampled = { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '0' };
+    const pool = await run(fixture, 'pool', { REQUESTS: '4', ...unsampled });
+    expect(pool.mismatches).toBe(0);
+    const commenter = await run(fixture, 'commenter', { ...unsampled, TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true }) });
+    expect(commenter.serverSawQuery).toMatch(/ \/\*traceparent='00-[0-9a-f]{32}-[0-9a-f]{16}-00'\*\/$/);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the scripts flushed before exiting; allow UDP delivery
+    expect(agent.spans).toEqual([]);
   });
 });

@@ -69,6 +69,20 @@ const scenarios = {
         }),
       ),
     );
+    await request('prepared', (span) =>
+      new Promise((resolve, reject) =>
+        conn.prepare('SELECT email FROM spanwise_users WHERE id = ?', (err, statement) => {
+          if (err) return reject(err);
+          result.prepareActiveIsRequest = getActiveSpan() === span;
+          statement.execute([1], (executeErr, rows) => {
+            result.preparedActiveIsRequest = getActiveSpan() === span;
+            result.preparedRows = rows;
+            statement.close();
+            executeErr ? reject(executeErr) : resolve();
+          });
+        }),
+      ),
+    );
     await request('emitter', (span) =>
       new Promise((resolve, reject) => {
         const rows = [];
@@ -125,6 +139,12 @@ const scenarios = {
       result.promiseCount = rows[0].n;
       const [executed] = await promiseConn.execute('SELECT id FROM spanwise_users WHERE id = ?', [1]);
       result.promiseExecuted = executed.length;
+    });
+    await request('promise-prepared', async () => {
+      const statement = await promiseConn.prepare('SELECT id FROM spanwise_users WHERE email = ?');
+      const [rows] = await statement.execute(['alice@example.com']);
+      result.promisePreparedRows = rows.length;
+      await statement.close();
     });
     await request('promise-error', async () => {
       try {
