@@ -16,11 +16,13 @@ interface IoredisExports {
  * redirection, reconnect) is traced once; `peer` tells whether the peer tags are set. */
 const kCommand = Symbol('spanwise.ioredis.command');
 const kPipeline = Symbol('spanwise.ioredis.pipeline');
+/** On a Pipeline that ioredis made for auto-pipelining (enableAutoPipelining). */
+const kAutoPipeline = Symbol('spanwise.ioredis.autoPipeline');
 interface CommandState {
   span: Span;
   peer: boolean;
 }
-type Traced<T> = T & { [kCommand]?: CommandState | null; [kPipeline]?: Span | null };
+type Traced<T> = T & { [kCommand]?: CommandState | null; [kPipeline]?: Span | null; [kAutoPipeline]?: boolean };
 
 let options: ResolvedOptions = resolveOptions();
 
@@ -63,6 +65,7 @@ function patchExports(exports: IoredisExports): void {
     wrapMethod(client, 'connect', wrapConnect);
   }
   wrapMethod(exports.Pipeline?.prototype, 'exec', wrapExec);
+  wrapMethod(exports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
 }
 
 function unpatchExports(exports: IoredisExports): void {
@@ -71,6 +74,7 @@ function unpatchExports(exports: IoredisExports): void {
     unwrapMethod(client, 'connect');
   }
   unwrapMethod(exports.Pipeline?.prototype, 'exec');
+  unwrapMethod(exports.Pipeline?.prototype, 'sendCommand');
 }
 
 function wrapSendCommand(original: AnyFunction): AnyFunction {
@@ -82,17 +86,42 @@ function wrapSendCommand(original: AnyFunction): AnyFunction {
       if (state && !state.peer && !this.isCluster) addPeer(state, this);
       return original.call(this, command, ...rest);
     }
-    try {
-      const span = startCommandSpan(this, command, options);
-      if (span) {
-        command[kCommand] = { span, peer: !this.isCluster };
-        settleSpanWith(command, span);
-      }
-    } catch (error) {
-      reportFault('ioredis sendCommand', error);
-    }
+    traceCommand(this, command);
     return original.call(this, command, ...rest);
   };
+}
+
+function traceCommand(client: ClientLike, command: Traced<CommandLike>): void {
+  try {
+    const span = startCommandSpan(client, command, options);
+    if (span) {
+      command[kCommand] = { span, peer: !client.isCluster };
+      settleSpanWith(command, span);
+    }
+  } catch (error) {
+    reportFault('ioredis sendCommand', error);
+  }
+}
+
+/**
+ * Auto-pipelining (enableAutoPipelining) batches the commands of many requests into one pipeline, queued here
+ * in each request's context: those commands get their own spans, and the batch none.
+ */
+function wrapPipelineSendCommand(original: AnyFunction): AnyFunction {
+  return function tracedPipelineSendCommand(this: Traced<PipelineLike>, command: Traced<CommandLike>, ...rest: unknown[]) {
+    if (command && typeof command === 'object' && command[kCommand] === undefined && isAutoPipeline(this)) traceCommand(this.redis ?? {}, command);
+    return original.call(this, command, ...rest);
+  };
+}
+
+/** Whether ioredis made this pipeline for auto-pipelining: it sits in the client's `_autoPipelines` until run. */
+function isAutoPipeline(pipeline: Traced<PipelineLike>): boolean {
+  if (pipeline[kAutoPipeline] !== undefined) return pipeline[kAutoPipeline];
+  const autoPipelines = (pipeline.redis as { _autoPipelines?: unknown } | undefined)?._autoPipelines;
+  let found = false;
+  if (autoPipelines instanceof Map) for (const candidate of autoPipelines.values()) if (candidate === pipeline) found = true;
+  pipeline[kAutoPipeline] = found;
+  return found;
 }
 
 function addPeer(state: CommandState, client: ClientLike): void {
@@ -131,13 +160,16 @@ function settleSpanWith(command: CommandLike, span: Span): void {
 function wrapExec(original: AnyFunction): AnyFunction {
   return function tracedExec(this: Traced<PipelineLike>, ...args: unknown[]) {
     try {
-      if (this[kPipeline] === undefined) {
+      // An auto-pipeline's commands were traced one by one as they were queued: no batch span.
+      const auto = this[kAutoPipeline] === true;
+      if (!auto && this[kPipeline] === undefined) {
         const span = startPipelineSpan(this, options);
         this[kPipeline] = span ?? null;
         if (span) settlePipelineWith(this, span);
       }
-      // exec runs more than once for MULTI and cluster retries; the EXEC command joins the queue late.
-      if (this[kPipeline]) for (const command of this._queue ?? []) if ((command as Traced<CommandLike>)[kCommand] === undefined) (command as Traced<CommandLike>)[kCommand] = null;
+      // Commands not traced yet stay so when the batch is sent. exec runs more than once for MULTI and
+      // cluster retries, and the EXEC command joins the queue late: mark on every run.
+      if (auto || this[kPipeline]) for (const command of this._queue ?? []) if ((command as Traced<CommandLike>)[kCommand] === undefined) (command as Traced<CommandLike>)[kCommand] = null;
     } catch (error) {
       reportFault('ioredis pipeline', error);
     }

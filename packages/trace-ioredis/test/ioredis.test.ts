@@ -170,6 +170,18 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     }
   });
 
+  it('auto-pipelining: each command keeps its own span in its own request, no batch span', async () => {
+    const result = await run(fixture, 'autoPipelining', { REQUESTS: '10' });
+    const names = Array.from({ length: 10 }, (_u, i) => `auto-${i}`);
+    const spans = await collect(names, 30);
+    for (const [i, name] of names.entries()) {
+      expect(childrenOf(spans, name).map((s) => s.tags['db.statement']).sort()).toEqual([`DEL auto:${i}`, `GET auto:${i}`, `SET auto:${i}`]);
+    }
+    expect(spans.filter((s) => s.operationName === 'PIPELINE')).toEqual([]);
+    expect(spans.filter(isRedis)).toHaveLength(30);
+    expect(result.mismatches).toBe(0);
+  });
+
   it('records command timeouts and lost connections as errors', async () => {
     const result = await run(fixture, 'failures');
     const spans = await collect(['timeout', 'connection-lost'], 2);

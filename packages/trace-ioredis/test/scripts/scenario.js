@@ -114,6 +114,24 @@ const scenarios = {
     await redis.quit();
   },
 
+  /** enableAutoPipelining: commands of concurrent requests share batches, each keeps its own span. */
+  async autoPipelining() {
+    const redis = new Redis(url, { enableAutoPipelining: true });
+    await ready(redis);
+    const requests = Number(process.env.REQUESTS || 10);
+    result.mismatches = 0;
+    await Promise.all(
+      Array.from({ length: requests }, (_u, i) =>
+        request(`auto-${i}`, async (span) => {
+          await Promise.all([redis.set(`auto:${i}`, 'secret-auto'), redis.get(`auto:${i}`)]);
+          if (getActiveSpan() !== span) result.mismatches++;
+          await redis.del(`auto:${i}`);
+        }),
+      ),
+    );
+    await redis.quit();
+  },
+
   /** A command timeout and a connection lost while a command waits. */
   async failures() {
     const slow = new Redis(url, { commandTimeout: 100 });
