@@ -38,12 +38,29 @@ export function commandName(name: string): string {
 export function startCommandSpan(client: ClientLike, command: CommandLike, options: ResolvedOptions): Span | undefined {
   const name = commandName(command.name);
   const span = startClientSpan(name);
-  if (span && isRecording(span)) setTags(span, { ...clientTags(client), [TAGS.DB_STATEMENT]: commandStatement(name, command, options) });
+  if (span && isRecording(span)) {
+    setTags(span, clientTags(client));
+    const statement = commandStatement(name, command, options);
+    if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
+  }
   return span;
 }
 
-/** Tags of the client: component, db number, user, and (for a single-node client) the peer. */
+/** Per client: built once, rebuilt when SELECT changed its db. */
+const tagCache = new WeakMap<object, { db: unknown; tags: TagMap }>();
+
+/** Tags of the client: component, db number, user, and (for a single-node client) the peer. Shared: do not mutate. */
 export function clientTags(client: ClientLike): TagMap {
+  if (!client || typeof client !== 'object') return buildClientTags({});
+  const db = client.condition?.select;
+  const cached = tagCache.get(client);
+  if (cached && cached.db === db) return cached.tags;
+  const tags = buildClientTags(client);
+  tagCache.set(client, { db, tags });
+  return tags;
+}
+
+function buildClientTags(client: ClientLike): TagMap {
   const options = client?.options ?? {};
   const tags: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'redis', [TAGS.DB_USER]: options.username || undefined };
   if (client?.isCluster) {

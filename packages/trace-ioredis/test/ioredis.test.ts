@@ -21,7 +21,7 @@ let agent: AgentReceiver;
 beforeAll(async () => {
   redis = await ensureRedis();
   cluster = await ensureRedisCluster();
-  agent = await startAgent();
+  agent = await startAgent({ port: 0 });
 }, 90000);
 
 afterAll(async () => {

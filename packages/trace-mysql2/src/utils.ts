@@ -32,12 +32,33 @@ const masks = new StatementCache<string>();
 /** A client span for one statement, child of the active span; undefined outside a trace. */
 export function startStatementSpan(config: ConnectionConfigLike | undefined, sql: string, options: ResolvedOptions): Span | undefined {
   const span = startClientSpan(names.get(sql, statementName));
-  if (span && isRecording(span)) setTags(span, { ...connectionTags(config), 'db.statement': recordedStatement(sql, options) });
+  if (span && isRecording(span)) {
+    setTags(span, connectionTags(config));
+    const statement = recordedStatement(sql, options);
+    if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
+  }
   return span;
 }
 
-/** Tags every mysql2 span carries: component, database, user, peer. */
+interface CachedTags {
+  user: string | undefined;
+  database: string | undefined;
+  tags: TagMap;
+}
+/** Per connection config (one per pooled connection): built once, rebuilt if changeUser altered it. */
+const tagCache = new WeakMap<object, CachedTags>();
+
+/** Tags every mysql2 span carries: component, database, user, peer. Shared objects: do not mutate. */
 export function connectionTags(config: ConnectionConfigLike | undefined): TagMap {
+  if (!config) return buildConnectionTags(undefined);
+  const cached = tagCache.get(config);
+  if (cached && cached.user === config.user && cached.database === config.database) return cached.tags;
+  const tags = buildConnectionTags(config);
+  tagCache.set(config, { user: config.user, database: config.database, tags });
+  return tags;
+}
+
+function buildConnectionTags(config: ConnectionConfigLike | undefined): TagMap {
   const tags: TagMap = {
     [TAGS.COMPONENT]: COMPONENT,
     [TAGS.DB_TYPE]: 'sql',

@@ -9,7 +9,7 @@ let agent: AgentReceiver;
 
 beforeAll(async () => {
   await Promise.all([ensureMysql(), ensureRedis()]);
-  agent = await startAgent();
+  agent = await startAgent({ port: 0 });
 }, 90000);
 
 afterAll(async () => {

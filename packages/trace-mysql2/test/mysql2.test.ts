@@ -19,7 +19,7 @@ let agent: AgentReceiver;
 
 beforeAll(async () => {
   db = await ensureMysql();
-  agent = await startAgent();
+  agent = await startAgent({ port: 0 });
 }, 90000);
 
 afterAll(async () => {
