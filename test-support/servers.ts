@@ -57,19 +57,19 @@ process.once('exit', () => {
 
 /** A MySQL-compatible server: MYSQL_URL, else a private MariaDB with a password-authenticated test user. */
 export function ensureMysql(): Promise<DatabaseServer> {
-  mysqlPromise ??= process.env.MYSQL_URL ? Promise.resolve(fromUrl(process.env.MYSQL_URL, 3306, 'mysql')) : startPrivateMysql();
+  mysqlPromise ??= process.env.MYSQL_URL ? Promise.resolve().then(() => fromUrl(process.env.MYSQL_URL!, 3306, 'mysql')) : startPrivateMysql();
   return mysqlPromise;
 }
 
 /** A Redis server: REDIS_URL, else a private redis-server requiring a password (so AUTH is exercised). */
 export function ensureRedis(): Promise<DatabaseServer> {
-  redisPromise ??= process.env.REDIS_URL ? Promise.resolve(fromUrl(process.env.REDIS_URL, 6379, 'redis')) : startPrivateRedis();
+  redisPromise ??= process.env.REDIS_URL ? Promise.resolve().then(() => fromUrl(process.env.REDIS_URL!, 6379, 'redis')) : startPrivateRedis();
   return redisPromise;
 }
 
 /** A Redis Cluster: REDIS_CLUSTER_NODES, else three private cluster-enabled redis-servers joined by redis-cli. */
 export function ensureRedisCluster(): Promise<RedisCluster> {
-  clusterPromise ??= process.env.REDIS_CLUSTER_NODES ? Promise.resolve(clusterFromEnv(process.env.REDIS_CLUSTER_NODES)) : startPrivateCluster();
+  clusterPromise ??= process.env.REDIS_CLUSTER_NODES ? Promise.resolve().then(() => clusterFromEnv(process.env.REDIS_CLUSTER_NODES!)) : startPrivateCluster();
   return clusterPromise;
 }
 
