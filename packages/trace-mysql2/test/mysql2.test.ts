@@ -247,6 +247,23 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(execute.tags.error).toBeUndefined();
   });
 
+  it('sqlCommenterOnExecute comments execute statements too', async () => {
+    const result = await run(fixture, 'commenter', { TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true, sqlCommenterOnExecute: true }) });
+    const spans = await collect(['commented'], 2);
+    const [, execute] = childrenOf(spans, requestSpan(spans, 'commented'));
+    expect(result.serverSawExecute).toBe(`SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID() /*traceparent='00-${execute.traceId.padStart(32, '0')}-${execute.spanId}-01'*/`);
+  });
+
+  it('a throwing statement option costs the tag, never the query', async () => {
+    const result = await run(fixture, 'statements', { TRACE_OPTIONS: JSON.stringify({}), THROWING_STATEMENT_OPTION: '1' });
+    expect(result.shortRows).toEqual([{ a: 'secret', b: 7 }]);
+    const spans = await collect(['long', 'short'], 2);
+    const short = onlyChild(spans, 'short');
+    expect(short.operationName).toBe('SELECT');
+    expect(short.tags['db.statement']).toBeUndefined();
+    expect(short.tags.error).toBeUndefined();
+  });
+
   it('sends no comment by default', async () => {
     const result = await run(fixture, 'commenter');
     expect(result.serverSawQuery).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID()');

@@ -11,6 +11,11 @@ const tracing = require('@spanwise/trace-mysql2');
 const fixtureDir = process.env.FIXTURE_DIR;
 const load = process.env.LOAD || 'patch-first';
 const options = process.env.TRACE_OPTIONS ? JSON.parse(process.env.TRACE_OPTIONS) : undefined;
+if (process.env.THROWING_STATEMENT_OPTION) {
+  options.statement = () => {
+    throw new Error('bug in the app-supplied statement function');
+  };
+}
 const url = process.env.MYSQL_URL;
 const resolveFromFixture = (name) => require.resolve(name, { paths: [fixtureDir] });
 
@@ -281,7 +286,10 @@ const scenarios = {
   async statements() {
     const conn = await mysqlPromise.createConnection(url);
     await request('long', () => conn.query(`SELECT '${'x'.repeat(3000)}' AS a, 42 AS b`));
-    await request('short', () => conn.query("SELECT 'secret' AS a, 7 AS b"));
+    await request('short', async () => {
+      const [rows] = await conn.query("SELECT 'secret' AS a, 7 AS b");
+      result.shortRows = rows;
+    });
     await conn.end();
   },
 };
