@@ -30,7 +30,8 @@ let options: ResolvedOptions = resolveOptions();
  * Where ioredis is hooked: every command of a client goes through `sendCommand` (Redis and Cluster), the span
  * starts there, in the caller's context, even when the command waits in the offline queue for the connection;
  * it ends when the command's reply settles it (its own resolve/reject, so the app's promise is untouched).
- * A pipeline or MULTI is one span from `Pipeline#exec`; its commands make no spans of their own.
+ * A pipeline or MULTI is one span from `Pipeline#exec`; its commands make no spans of their own, except in
+ * auto-pipelines, which mix the commands of many requests: there each command keeps its own span.
  * `connect` runs outside the request, so the socket and the handshake commands (AUTH, SELECT, INFO,
  * CLIENT SETINFO) belong to no request and make no spans; a connect made inside a request gets a span.
  */
