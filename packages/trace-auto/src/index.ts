@@ -1,0 +1,10 @@
+/**
+ * @spanwise/trace-auto: trace an app with no code change. `node -r @spanwise/trace-auto/register app.js`
+ * (`--import` for ESM apps) instruments http/https/fetch, Express, Koa, Fastify, mysql2, ioredis and
+ * Elasticsearch, whichever are installed; `instrument(options)` does the same from code.
+ */
+export { instrument, uninstrument, instrumentationStatus } from './auto';
+export { patchHttpServer, unpatchHttpServer, HTTP_SERVER_COMPONENT } from './http-server';
+export { settingsFromEnv, selectInstrumentations } from './config';
+export { INSTRUMENTATION_NAMES } from './types';
+export type { AutoInstrumentOptions, AutoSettings, FrameworkTraceOptions, HttpAutoOptions, InstrumentationName, InstrumentationStatus } from './types';
