@@ -68,5 +68,6 @@ export function unpatchHttpServer(): void {
 }
 
 export function httpServerPatchedVersions(): string[] {
-  return [...instrumentation.patchedVersions].map((version) => `${version.split('@')[0]} server`);
+  // `http@20.20.2`: the builtin's version is Node's.
+  return [...instrumentation.patchedVersions].map((version) => `${version.replace('@', ' server (node ')})`);
 }
