@@ -144,10 +144,12 @@ async function main() {
         console.log(`  ${scenario.name}: skipped (${scenario.unavailableReason})`);
         continue;
       }
+      if (scenario.setup) Object.assign(scenario.env, await scenario.setup());
       results.push(...(await runScenario(scenario, agent)));
     }
   } finally {
     await agent.close();
+    await require('../test-support/servers.js').stopServers().catch(() => {});
   }
   const md = table(results);
   console.log(`\n${md}\n`);

@@ -3,7 +3,6 @@ import { getRequestSpan, startServerSpan, withSpan } from '@spanwise/trace-core'
 import type { Span } from 'opentracing';
 import { patch } from './instrumentation';
 import type { ExpressTraceOptions, RequestHandler } from './types';
-import { bindRequestEvents } from './utils';
 
 export const COMPONENT = 'express';
 
@@ -17,7 +16,6 @@ export function traceMiddleware(options: ExpressTraceOptions = {}): RequestHandl
   return function spanwiseTrace(req, res, next) {
     const record = startServerSpan(req, res, COMPONENT, options);
     if (record === undefined) return next();
-    bindRequestEvents(req, record.span);
     return withSpan(record.span, next);
   };
 }

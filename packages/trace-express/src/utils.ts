@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { bindEmitterToContext, getActiveSpan, getRequestSpan, recordRequestError, reportFault, withSpan, type RequestRecord } from '@spanwise/trace-core';
-import type { Span } from 'opentracing';
+import { recordRequestError, reportFault, type RequestRecord } from '@spanwise/trace-core';
 import type { LayerLike, NextFunction, RouteLike } from './types';
 
 /**
@@ -137,25 +136,4 @@ export function noteError(req: IncomingMessage, error: unknown): void {
   } catch (fault) {
     reportFault('express error capture', fault);
   }
-}
-
-/**
- * Run the listeners of `req`'s events (body chunks, end, close) with its span active: the socket emits them outside
- * the request's context, so code reading the body would lose the span. One shared `emit` per request (an own
- * property), instead of wrapping every listener: no allocation unless an event fires.
- */
-export function bindRequestEvents(req: IncomingMessage, span: Span): void {
-  if (req.emit === emitInRequestSpan) return;
-  if (Object.prototype.hasOwnProperty.call(req, 'emit')) {
-    bindEmitterToContext(req, span); // someone else's emit: leave it, bind the listeners instead
-    return;
-  }
-  req.emit = emitInRequestSpan;
-}
-
-function emitInRequestSpan(this: IncomingMessage, event: string | symbol): boolean {
-  const emit = (Object.getPrototypeOf(this) as IncomingMessage).emit;
-  const span = getRequestSpan(this);
-  if (span === undefined || getActiveSpan() === span) return emit.apply(this, arguments as unknown as Parameters<IncomingMessage['emit']>);
-  return withSpan(span, emit, this, ...(arguments as unknown as Parameters<IncomingMessage['emit']>));
 }
