@@ -29,3 +29,25 @@ export function fakePackage(name: string, files: Record<string, string>): { dir:
   }
   return { dir, packageDir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** UDP sockets a process holds right now, from /proc (Linux): its socket fds matched against /proc/net/udp{,6}. */
+export function udpSocketsOf(pid: number): number {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const inode = line.trim().split(/\s+/)[9];
+      if (inode) inodes.add(inode);
+    }
+  }
+  let count = 0;
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match && inodes.has(match[1])) count++;
+    } catch {
+      // the fd closed meanwhile
+    }
+  }
+  return count;
+}

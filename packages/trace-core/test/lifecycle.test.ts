@@ -50,6 +50,16 @@ describe('tracer lifecycle in real processes', () => {
     await agent.waitForSpans(1, 3000);
   });
 
+  it('an app handler that calls process.exit() at once: the pending spans are sent synchronously at exit (UDP)', async () => {
+    const app = await startApp(script('exit-in-handler.js'), tracingEnv(agent, 'exit-now', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000' }));
+    await httpGet(`${app.url}/a`);
+    await httpGet(`${app.url}/b`);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toEqual({ code: 3, signal: null });
+    const spans = await agent.waitForSpans(2, 3000);
+    expect(spans.map((s) => s.operationName).sort()).toEqual(['request /a', 'request /b']);
+  });
+
   it('creates a new tracer when the process id changes (prefork servers), and the new one delivers', async () => {
     // The old tracer's buffer is a copy of the parent's: the parent sends it, the child must not send it twice.
     const result = await runScript(script('pid-change.js'), tracingEnv(agent, 'fork'));

@@ -174,6 +174,7 @@ export class SpanwiseReporter {
     this.timer = setInterval(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
     this.timer.unref();
     process.on('beforeExit', this.onBeforeExit);
+    process.on('exit', this.onExit);
   }
 
   /** Reporter name (jaeger-client reporter interface). */
@@ -197,6 +198,8 @@ export class SpanwiseReporter {
       );
     }
     if (this.queue.length > 0 || this.chunkSpans > 0) this.scheduleDrain();
+    // The tracer exists from now on: connect, so spans can still be sent synchronously if the process exits early.
+    suppressTracing(() => this.transport.prepare?.());
   }
 
   /** Encodes a finished span into the open packet (jaeger-client reporter interface). Never throws. */
@@ -260,6 +263,7 @@ export class SpanwiseReporter {
     if (!this.closePromise) {
       clearInterval(this.timer);
       process.removeListener('beforeExit', this.onBeforeExit);
+      process.removeListener('exit', this.onExit);
       const flushed = this.flush();
       this.closed = true;
       let timeout: NodeJS.Timeout | undefined;
@@ -314,6 +318,33 @@ export class SpanwiseReporter {
     } else {
       this.maybeLog(true);
     }
+  };
+
+  /**
+   * `process.exit()` (an app's own SIGTERM handler, typically) leaves no event-loop turn for the paced drain:
+   * a transport that can send synchronously ships what is still queued now; the rest is counted as lost.
+   */
+  private readonly onExit = (): void => {
+    const framing = this.framing;
+    const t = this.transport;
+    if (framing !== null && t.sendNow) {
+      if (this.chunkSpans > 0) this.cut(this.enc.pos);
+      while (this.queue.length > 0) {
+        const p = this.queue.shift() as Packet;
+        const prefix = framing.prefix(p.spans);
+        const total = prefix.length + p.len + framing.suffix.length;
+        this.pendingSpans -= p.spans;
+        this.pendingBytes -= p.len;
+        if (t.sendNow([prefix, p.buf.subarray(0, p.len), framing.suffix])) {
+          this.st.sent += p.spans;
+          this.st.packets++;
+          this.st.bytes += total;
+        } else {
+          this.drop('sendFailed', p.spans, 'process exited before the spans could be sent');
+        }
+      }
+    }
+    this.maybeLog(true);
   };
 
   /** Closes the open packet at `end`; bytes after `end` (a span that did not fit) move to a new buffer. */

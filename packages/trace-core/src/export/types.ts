@@ -34,6 +34,13 @@ export interface Transport {
    * connected socket). The reporter re-counts the most recently sent message as `sendFailed`.
    */
   onLateError?: (err: Error) => void;
+  /**
+   * Hands one message to the network before returning, if the transport can (UDP on a connected socket);
+   * false otherwise. Used at process exit, when no event-loop turn is left for {@link Transport.send}.
+   */
+  sendNow?(parts: Buffer[]): boolean;
+  /** Starts connecting now (UDP: resolve and connect the socket), so that a send at process exit finds it ready. */
+  prepare?(): void;
   /** Releases sockets; later sends fail. */
   close(): void;
 }

@@ -77,6 +77,21 @@ export class UdpSender implements Transport {
     this.waiting.push({ parts, length, done });
   }
 
+  prepare(): void {
+    if (this.state === IDLE) this.connect();
+  }
+
+  sendNow(parts: Buffer[]): boolean {
+    if (this.state !== READY) return false;
+    try {
+      // A connected socket writes the datagram in this call; the callback would only come on a later turn.
+      (this.socket as dgram.Socket).send(parts);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private connect(): void {
     this.state = CONNECTING;
     const family = net.isIP(this.host);
