@@ -65,7 +65,9 @@ describe('propagation through the jaeger-client tracer', () => {
     expect(headers['uber-trace-id']).toBeUndefined();
   });
 
-  it('starts 128-bit traces by default (W3C compatible)', () => {
+  it('starts 64-bit traces by default and 128-bit ones when asked', () => {
+    expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(16);
+    initInMemory({ traceId128bit: true });
     expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(32);
   });
 });
