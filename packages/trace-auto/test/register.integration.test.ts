@@ -95,6 +95,25 @@ describe('register: apps traced with no code change', () => {
     });
   });
 
+  describe('instrument() in code', () => {
+    it('takes per-library options (shared server options, framework options, false) and uninstrument() removes every patch', async () => {
+      const app = await startApp(script('instrument-in-code.js'), tracingEnv(agent, 'in-code'));
+      const status = JSON.parse(/STATUS (.*)/.exec(app.output())![1]) as Array<[string, boolean, string]>;
+      expect(status).toContainEqual(['express', true, '']);
+      expect(status).toContainEqual(['mysql2', false, 'option mysql2: false']);
+      expect((await httpGet(`${app.url}/health`)).body).toBe('fine');
+      expect((await httpGet(`${app.url}/users/1`, { 'x-tenant': 'acme' })).status).toBe(200);
+      expect(JSON.parse((await httpGet(`${app.url}/_uninstrument`)).body)).toEqual([]);
+      expect(await httpGet(`${app.url}/users/2`)).toMatchObject({ status: 200, body: '{"id":"2"}' });
+      await agent.waitForSpans(2, 5000);
+      await app.stop();
+      await sleep(300);
+      const spans = serverSpans(agent.spans);
+      expect(spans.map((s) => s.tags['http.url']).sort()).toEqual(['/_uninstrument', '/users/1']);
+      expect(byUrl(spans, '/users/1')[0].tags).toMatchObject({ component: 'express', 'http.request.header.x-tenant': 'acme' });
+    });
+  });
+
   describe('environment', () => {
     it.each([
       ['SPANWISE_DISABLED_INSTRUMENTATIONS', 'express'],
