@@ -327,22 +327,22 @@ export class SpanwiseReporter {
   private readonly onExit = (): void => {
     const framing = this.framing;
     const t = this.transport;
-    if (framing !== null && t.sendNow) {
-      if (this.chunkSpans > 0) this.cut(this.enc.pos);
-      while (this.queue.length > 0) {
-        const p = this.queue.shift() as Packet;
+    if (this.chunkSpans > 0) this.cut(this.enc.pos);
+    while (this.queue.length > 0) {
+      const p = this.queue.shift() as Packet;
+      this.pendingSpans -= p.spans;
+      this.pendingBytes -= p.len;
+      if (framing !== null && t.sendNow) {
         const prefix = framing.prefix(p.spans);
         const total = prefix.length + p.len + framing.suffix.length;
-        this.pendingSpans -= p.spans;
-        this.pendingBytes -= p.len;
         if (t.sendNow([prefix, p.buf.subarray(0, p.len), framing.suffix])) {
           this.st.sent += p.spans;
           this.st.packets++;
           this.st.bytes += total;
-        } else {
-          this.drop('sendFailed', p.spans, 'process exited before the spans could be sent');
+          continue;
         }
       }
+      this.drop('sendFailed', p.spans, 'the process exited before these spans could be sent');
     }
     this.maybeLog(true);
   };
