@@ -160,7 +160,7 @@ function closeState(target: TracerState): Promise<void> {
  */
 class LazyGlobalTracer extends opentracing.Tracer {
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
-    return getTracer().startSpan(name, fields);
+    return getTracer().startSpan(name, { ...fields, references: fields.references?.map(contextReference) });
   }
   protected override _inject(context: opentracing.SpanContext, format: string, carrier: unknown): void {
     getTracer().inject(context, format, carrier);
@@ -170,6 +170,13 @@ class LazyGlobalTracer extends opentracing.Tracer {
   }
 }
 const lazyGlobalTracer = new LazyGlobalTracer();
+
+/** opentracing's Reference only unwraps its own Span class: hand the real tracer a SpanContext. */
+function contextReference(reference: opentracing.Reference): opentracing.Reference {
+  const referenced = reference.referencedContext() as opentracing.SpanContext | opentracing.Span;
+  if (typeof (referenced as opentracing.Span).context !== 'function') return reference;
+  return new opentracing.Reference(reference.type(), (referenced as opentracing.Span).context());
+}
 
 /** @internal Only for tests: forget configuration and tracer. */
 export function resetForTests(): void {

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — throughput of traced vs untraced services (a script, not a timed test).
+ *
+ * For each scenario: alternating rounds untraced / traced (100% sampling, spans really sent over UDP to a local
+ * receiver that decodes and counts them), autocannon as the load generator. The app is pinned to CPU 1 and the load
+ * generator to CPU 0 when `taskset` exists. Reports req/s, p99 and the traced/untraced ratio (median of the pairs),
+ * and spans delivered per request, and writes docs/benchmarks.md.
+ *
+ * Options (env): BENCH_DURATION (s per round, default 5), BENCH_PAIRS (default 3), BENCH_CONNECTIONS (default 32),
+ * BENCH_ONLY (substring of scenario names), BENCH_NO_WRITE=1 (do not write docs/benchmarks.md).
+ */
+const { execFileSync, spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const autocannon = require('autocannon');
+const { startAgent } = require('@spanwise/agent');
+const scenarios = require('./scenarios');
+
+const ROOT = path.resolve(__dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION || 5);
+const PAIRS = Number(process.env.BENCH_PAIRS || 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return os.cpus().length > 1;
+  } catch {
+    return false;
+  }
+})();
+
+function startService(scenario, variant, agentPort) {
+  const env = { ...process.env, PORT: '0', JAEGER_SERVICE_NAME: `bench-${variant.name}`, ...scenario.env, ...variant.env };
+  if (agentPort) Object.assign(env, { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agentPort) });
+  const script = path.join(ROOT, scenario.app);
+  const command = hasTaskset ? 'taskset' : process.execPath;
+  const args = hasTaskset ? ['-c', '1', process.execPath, script] : [script];
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: path.dirname(script) });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${scenario.app} did not start:\n${out}`)), 20000);
+    child.stdout.on('data', () => {
+      const match = /LISTENING (\d+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ port: Number(match[1]), child, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) });
+    });
+    child.once('exit', (code) => reject(new Error(`${scenario.app} exited with ${code}:\n${out}`)));
+  });
+}
+
+function load(url) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function pinSelf() {
+  if (hasTaskset) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+}
+
+async function round(scenario, variant, agent) {
+  const service = await startService(scenario, variant, variant.traced ? agent.port : undefined);
+  try {
+    const url = `http://127.0.0.1:${service.port}${scenario.path}`;
+    await load(url.replace(/\d+$/, '1')).catch(() => {}); // warm-up is the first second of JIT; short on purpose
+    agent.clear();
+    const result = await load(url);
+    await service.stop(); // flushes what is buffered
+    await new Promise((r) => setTimeout(r, 300));
+    const requests = result.requests.total;
+    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: agent.spans.length };
+  } finally {
+    service.child.kill('SIGKILL');
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function runScenario(scenario, agent) {
+  const variants = scenario.variants;
+  const rows = Object.fromEntries(variants.map((v) => [v.name, []]));
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const order = pair % 2 === 0 ? variants : [...variants].reverse();
+    for (const variant of order) {
+      const r = await round(scenario, variant, agent);
+      rows[variant.name].push(r);
+      process.stdout.write(`  ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}\n`);
+    }
+  }
+  const base = rows[variants[0].name];
+  return variants.map((variant) => {
+    const runs = rows[variant.name];
+    const ratios = runs.map((r, i) => r.rps / base[i].rps);
+    return {
+      scenario: scenario.name,
+      variant: variant.name,
+      rps: median(runs.map((r) => r.rps)),
+      p99: median(runs.map((r) => r.p99)),
+      ratio: median(ratios),
+      spansPerRequest: median(runs.map((r) => r.spans / Math.max(1, r.requests))),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+      target: variant.target,
+    };
+  });
+}
+
+function table(results) {
+  const lines = ['| scenario | variant | req/s (median) | p99 ms | traced/untraced | spans delivered / request | target |', '|---|---|---:|---:|---:|---:|---|'];
+  for (const r of results) {
+    const ratio = r.variant === 'untraced' ? '1.00' : r.ratio.toFixed(2);
+    const target = r.target ? `≥ ${r.target} ${r.ratio >= r.target ? '✔' : '✘'}` : '';
+    lines.push(`| ${r.scenario} | ${r.variant} | ${r.rps.toFixed(0)} | ${r.p99} | ${ratio} | ${r.spansPerRequest.toFixed(2)} | ${target} |`);
+  }
+  return lines.join('\n');
+}
+
+function machine() {
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  const versions = ['express', 'jaeger-client', 'autocannon'].map((name) => {
+    try {
+      return `${name} ${require(require.resolve(`${name}/package.json`, { paths: [ROOT] })).version}`;
+    } catch {
+      return `${name} ?`;
+    }
+  });
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${versions.join(', ')}; app pinned to CPU 1 and load generator to CPU 0: ${hasTaskset ? 'yes' : 'no (taskset missing)'}`;
+}
+
+async function main() {
+  pinSelf();
+  const only = process.env.BENCH_ONLY;
+  const selected = scenarios.filter((s) => !only || s.name.includes(only));
+  const agent = await startAgent({ port: 0 });
+  const results = [];
+  console.log(`spanwise bench: ${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections\n${machine()}`);
+  try {
+    for (const scenario of selected) {
+      if (scenario.available && !scenario.available()) {
+        console.log(`  ${scenario.name}: skipped (${scenario.unavailableReason})`);
+        continue;
+      }
+      results.push(...(await runScenario(scenario, agent)));
+    }
+  } finally {
+    await agent.close();
+  }
+  const md = table(results);
+  console.log(`\n${md}\n`);
+  if (process.env.BENCH_NO_WRITE !== '1' && !only) {
+    const doc = path.join(ROOT, 'docs', 'benchmarks.md');
+    const intro = fs.existsSync(path.join(__dirname, 'benchmarks-intro.md')) ? fs.readFileSync(path.join(__dirname, 'benchmarks-intro.md'), 'utf8') : '# Benchmarks\n';
+    fs.writeFileSync(doc, `${intro}\n## Latest run (${new Date().toISOString().slice(0, 10)})\n\n${machine()}\n\n${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections.\n\n${md}\n`);
+    console.log(`written to ${path.relative(process.cwd(), doc)}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+/**
+ * Benchmark scenarios: each runs one test-app in several variants. The first variant is the baseline (untraced).
+ * Targets are the traced/untraced throughput ratios the issues ask for.
+ */
+const fs = require('fs');
+const path = require('path');
+const ROOT = path.resolve(__dirname, '..');
+const exists = (relative) => fs.existsSync(path.join(ROOT, relative));
+
+const untraced = { name: 'untraced', env: { TRACING: 'off' } };
+const traced = (target, env = {}) => ({ name: 'traced (100% sampled)', traced: true, env: { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', ...env }, target });
+
+module.exports = [
+  {
+    name: 'express GET /users/:id',
+    app: 'test-apps/express-service/index.js',
+    path: '/users/42',
+    env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') },
+    variants: [untraced, traced(0.7)],
+    available: () => exists('test-apps/express-service/index.js'),
+    unavailableReason: 'test-apps/express-service missing',
+  },
+];

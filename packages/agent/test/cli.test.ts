@@ -1,0 +1,153 @@
+/**
+ * Spawns the built CLI (packages/agent/dist/cli.js). beforeAll runs an incremental `tsc -b packages/agent`
+ * so the test works without a prior build (root `npm test` also runs `tsc -b` first).
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { normalizeId } from '@spanwise/agent';
+import { closeTracer, jaeger, silentLogger, udpTracer } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+
+beforeAll(() => {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'packages/agent'], { cwd: ROOT, stdio: 'pipe' });
+}, 120_000);
+
+let child: ChildProcess | undefined;
+let tmp: string | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  child = undefined;
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  tmp = undefined;
+});
+
+function waitForOutput(proc: ChildProcess, get: () => string, re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const m = get().match(re);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout!.off('data', check);
+        proc.off('exit', onExit);
+        resolve(m);
+        return true;
+      }
+      return false;
+    };
+    const onExit = (): void => {
+      if (!check()) reject(new Error(`CLI exited before printing ${re}; output:\n${get()}`));
+    };
+    const timer = setTimeout(() => {
+      proc.stdout!.off('data', check);
+      proc.off('exit', onExit);
+      reject(new Error(`timed out waiting for ${re}; output:\n${get()}`));
+    }, timeoutMs);
+    proc.stdout!.on('data', check);
+    proc.on('exit', onExit);
+    check();
+  });
+}
+
+test('prints the bound port, a waterfall per completed trace, and writes --out on SIGTERM', async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-agent-'));
+  const out = path.join(tmp, 'traces.json');
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--idle-ms', '100', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+
+  const [, port] = await waitForOutput(proc, () => stdout, /^spanwise-agent listening on udp:\/\/127\.0\.0\.1:(\d+)\n/);
+  expect(Number(port)).toBeGreaterThan(0);
+
+  const tracer = udpTracer(Number(port), 'cli-svc');
+  const root = tracer.startSpan('GET /cli');
+  const kid = tracer.startSpan('db.query', { childOf: root });
+  kid.setTag('error', true);
+  kid.finish();
+  root.finish();
+  await closeTracer(tracer);
+
+  const traceId = normalizeId(root.context().toTraceId());
+  await waitForOutput(proc, () => stdout, new RegExp(`Trace ${traceId}  2 spans[^]*GET /cli[^]*db\\.query`));
+  expect(stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour
+  expect(stdout).toMatch(/✖ +└ cli-svc: db\.query/);
+
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  proc.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(stderr).toBe('');
+  const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+  expect(json.data).toHaveLength(1);
+  expect(json.data[0].traceID).toBe(traceId);
+  expect(json.data[0].spans.map((s: any) => s.operationName).sort()).toEqual(['GET /cli', 'db.query']);
+  expect(Object.values(json.data[0].processes)).toEqual([expect.objectContaining({ serviceName: 'cli-svc' })]);
+}, 30_000);
+
+test('--collector-port accepts jaeger-client HTTP posts; --quiet prints no waterfall; SIGINT saves --out', async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-agent-'));
+  const out = path.join(tmp, 'http.json');
+  const proc = spawn(process.execPath, [CLI, '--port=0', '--collector-port=0', '--quiet', '--idle-ms=50', `--out=${out}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  let stdout = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const [, httpPort] = await waitForOutput(proc, () => stdout, /collector on http:\/\/127\.0\.0\.1:(\d+)\/api\/traces\n/);
+  const res = await fetch(`http://127.0.0.1:${httpPort}/api/traces`, { method: 'POST', body: 'garbage' });
+  expect(res.status).toBe(400);
+  await res.text();
+
+  const tracer = jaeger.initTracer(
+    { serviceName: 'http-cli', sampler: { type: 'const', param: 1 }, reporter: { collectorEndpoint: `http://127.0.0.1:${httpPort}/api/traces`, flushIntervalMs: 10 } },
+    { logger: silentLogger },
+  );
+  const span = tracer.startSpan('via-http');
+  span.finish();
+  await closeTracer(tracer);
+  // the trace completes after --idle-ms and is then written to --out
+  const deadline = Date.now() + 10_000;
+  let saved: any;
+  while (Date.now() < deadline) {
+    saved = JSON.parse(fs.readFileSync(out, 'utf8'));
+    if (saved.data.length) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(saved.data[0].spans[0]).toMatchObject({ operationName: 'via-http', spanID: normalizeId(span.context().toSpanId()) });
+
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  proc.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(stdout).not.toMatch(/Trace /);
+  expect(JSON.parse(fs.readFileSync(out, 'utf8')).data).toHaveLength(1);
+}, 30_000);
+
+test.each([
+  [['--port', 'abc'], /--port must be an integer/],
+  [['--port', '70000'], /--port must be an integer/],
+  [['--collector-port', '-1'], /--collector-port/],
+  [['--idle-ms', '0'], /--idle-ms/],
+  [['--port'], /--port needs a value/],
+  [['--bogus'], /unknown option "--bogus"/],
+])('invalid options fail at startup naming the option: %j', (args, message) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stdout).toBe('');
+});
+
+test('a taken port fails with exit code 1 and a clear message', () => {
+  const busy = spawnSync(process.execPath, ['-e', `
+    const s = require('dgram').createSocket('udp4');
+    s.bind(0, '127.0.0.1', () => {
+      const r = require('child_process').spawnSync(process.execPath, [${JSON.stringify(CLI)}, '--port', String(s.address().port)], { encoding: 'utf8' });
+      process.stdout.write(JSON.stringify(r));
+      s.close();
+    });`], { encoding: 'utf8', timeout: 20_000 });
+  const r = JSON.parse(busy.stdout);
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+.*EADDRINUSE/);
+});
