@@ -12,14 +12,13 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
     const record = startServerSpan(ctx.req, ctx.res, COMPONENT, options);
     if (record === undefined) return next();
     if (ctx.state) ctx.state.span = record.span;
+    if (isRecording(record.span)) recordRouteAtEnd(ctx, record);
     try {
       return await withSpan(record.span, next);
     } catch (error) {
       if (isServerError(error)) recordRequestError(ctx.req, error);
       // Koa's own error handling answers (status from err.status); the span ends when it has.
       throw error;
-    } finally {
-      recordRoute(ctx, record);
     }
   };
   if (options.middlewareSpans) {
@@ -29,12 +28,20 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
   return spanwiseTrace;
 }
 
-function recordRoute(ctx: KoaContext, record: RequestRecord): void {
-  if (!isRecording(record.span)) return;
-  try {
-    const route = routeOf(ctx);
-    if (route !== undefined) setRoute(ctx.req, route);
-  } catch (error) {
-    reportFault('koa route', error);
-  }
+/**
+ * Read the route just before the span ends (these listeners run before core's): the router has matched by then,
+ * also for requests aborted while their handler still runs, or answered by the handler writing to `ctx.res`.
+ */
+function recordRouteAtEnd(ctx: KoaContext, record: RequestRecord): void {
+  const onEnd = () => {
+    if (record.finished) return;
+    try {
+      const route = routeOf(ctx);
+      if (route !== undefined) setRoute(ctx.req, route);
+    } catch (error) {
+      reportFault('koa route', error);
+    }
+  };
+  ctx.res.prependOnceListener('finish', onEnd);
+  ctx.res.prependOnceListener('close', onEnd);
 }
