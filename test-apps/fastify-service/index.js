@@ -31,6 +31,8 @@ async function main() {
     return { service: 'fastify', downstream: downstream.status, body: downstream.body };
   });
   app.get('/work/:n', async (request) => workUnit(request, request.params.n));
+  // A route hook that continues from a shared queue's timer, outside the request's context (as pooled clients do).
+  app.get('/pooled/:n', { onRequest: pooledLookup }, async (request) => workUnit(request, request.params.n));
   app.post('/echo/:n', async (request) => ({ ...(await workUnit(request, request.params.n)), echo: request.body }));
   app.get('/error', () => {
     throw new Error('sync boom');
@@ -82,6 +84,14 @@ async function main() {
 
   const address = await app.listen({ port: Number(process.env.PORT || 0), host: '127.0.0.1' });
   console.log(`LISTENING ${new URL(address).port}`);
+}
+
+const queue = [];
+setInterval(() => {
+  while (queue.length > 0) queue.shift()();
+}, 2).unref();
+function pooledLookup(request, reply, done) {
+  queue.push(done);
 }
 
 async function workUnit(request, n) {

@@ -47,8 +47,9 @@ function recordRoute(request: FastifyRequestLike): void {
 }
 
 /**
- * The body is read from socket events, which run outside the request's context: make the server span
- * active again once it is parsed, for the validation hooks, the handler and everything after.
+ * Hooks before this point may have left the request's context: a callback-style hook that calls `done` from a
+ * pooled client's callback continues the lifecycle in the pool's context. Make the server span active again
+ * for validation, the handler and everything after.
  */
 function restoreActiveSpan(request: FastifyRequestLike, _reply: FastifyReplyLike, done: HookDone): void {
   const span = getRequestSpan(request.raw);

@@ -96,8 +96,8 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
       ['/async-error', 500, 'async boom'],
       ['/ctx-throw', 500, 'ctx boom'],
     ])('%s', async (route, status, message) => {
-      const { response, span } = await get(route);
-      const plain = await httpGet(`${untraced.url}${route}`);
+      const { response, span, url } = await get(route);
+      const plain = await httpGet(`${untraced.url}${url}`);
       expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
       expect(response.status).toBe(status);
       expect(span.tags.error).toBe(true);
@@ -115,8 +115,8 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     });
 
     it('ctx.throw(400) is the client\'s error: status tagged, span not failed', async () => {
-      const { response, span } = await get('/client-error');
-      const plain = await httpGet(`${untraced.url}/client-error`);
+      const { response, span, url } = await get('/client-error');
+      const plain = await httpGet(`${untraced.url}${url}`);
       expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
       expect(span.tags['http.status_code']).toBe(400);
       expect(span.tags.error).toBeUndefined();
