@@ -20,4 +20,22 @@ module.exports = [
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
   },
+  {
+    name: 'koa GET /users/:id',
+    app: 'test-apps/koa-service/index.js',
+    path: '/users/42',
+    env: { KOA_DIR: path.join(ROOT, 'fixtures/koa3') },
+    variants: [untraced, traced(0.7)],
+    available: () => exists('test-apps/koa-service/index.js'),
+    unavailableReason: 'test-apps/koa-service missing',
+  },
+  {
+    name: 'fastify GET /users/:id',
+    app: 'test-apps/fastify-service/index.js',
+    path: '/users/42',
+    env: { FASTIFY_DIR: path.join(ROOT, 'fixtures/fastify5') },
+    variants: [untraced, traced(0.7)],
+    available: () => exists('test-apps/fastify-service/index.js'),
+    unavailableReason: 'test-apps/fastify-service missing',
+  },
 ];
