@@ -103,7 +103,8 @@ async function workUnit(request, n) {
   span.setTag('work.n', n);
   await randomDelay();
   span.finish();
-  return { n, active: parent !== undefined, requestSpan: Boolean(request.span) };
+  const { getSpan } = require('@spanwise/trace-fastify');
+  return { n, active: parent !== undefined, requestSpan: Boolean(request.span) && getSpan(request) === request.span };
 }
 
 main().catch((error) => {

@@ -42,7 +42,8 @@ router.get('/work/:n', async (ctx) => {
   span.setTag('work.n', ctx.params.n);
   await randomDelay();
   span.finish();
-  ctx.body = { n: ctx.params.n, active: parent !== undefined, stateSpan: ctx.state.span !== undefined };
+  const { getSpan } = require('@spanwise/trace-koa');
+  ctx.body = { n: ctx.params.n, active: parent !== undefined, stateSpan: ctx.state.span !== undefined && getSpan(ctx) === ctx.state.span };
 });
 router.get('/error', () => {
   throw new Error('sync boom');

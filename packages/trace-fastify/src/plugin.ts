@@ -1,3 +1,4 @@
+import type { Span } from 'opentracing';
 import { getActiveSpan, getRequestSpan, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
 import { traceHooksAddedTo } from './instrumentation';
 import type { FastifyInstanceLike, FastifyReplyLike, FastifyTraceOptions, FastifyRequestLike, FastifyTracePlugin, HookDone } from './types';
@@ -61,4 +62,9 @@ function restoreActiveSpan(request: FastifyRequestLike, _reply: FastifyReplyLike
 function onError(request: FastifyRequestLike, _reply: FastifyReplyLike, error: unknown, done: HookDone): void {
   if (isServerError(error)) recordRequestError(request.raw, error);
   done();
+}
+
+/** The server span of the request (also `request.span`), or undefined when the request is not traced. */
+export function getSpan(request: { raw: FastifyRequestLike['raw'] }): Span | undefined {
+  return getRequestSpan(request?.raw);
 }

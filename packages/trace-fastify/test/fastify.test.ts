@@ -59,7 +59,7 @@ describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
     });
   });
 
-  it('tags the server span (component=fastify), decorates request.span and sends nothing more', async () => {
+  it('tags the server span (component=fastify), decorates request.span (= getSpan(request)) and sends nothing more', async () => {
     const { response, span, url } = await get('/work/0');
     expect(JSON.parse(response.body)).toMatchObject({ active: true, requestSpan: true });
     expect(span.serviceName).toBe('fastify-service');

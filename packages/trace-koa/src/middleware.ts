@@ -1,4 +1,5 @@
-import { reportFault, recordRequestError, isRecording, setRoute, startServerSpan, withSpan, type RequestRecord } from '@spanwise/trace-core';
+import { getRequestSpan, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan, type RequestRecord } from '@spanwise/trace-core';
+import type { Span } from 'opentracing';
 import { kMiddlewareSpans, patch } from './instrumentation';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
 import { COMPONENT, isServerError, routeOf } from './utils';
@@ -44,4 +45,9 @@ function recordRouteAtEnd(ctx: KoaContext, record: RequestRecord): void {
   };
   ctx.res.prependOnceListener('finish', onEnd);
   ctx.res.prependOnceListener('close', onEnd);
+}
+
+/** The server span of the request (also `ctx.state.span`), or undefined when the request is not traced. */
+export function getSpan(ctx: { req: KoaContext['req'] }): Span | undefined {
+  return getRequestSpan(ctx?.req);
 }

@@ -83,7 +83,7 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     expect(span.parentSpanId).toBe(parent);
   });
 
-  it('makes the server span active downstream and exposes it as ctx.state.span', async () => {
+  it('makes the server span active downstream and exposes it as ctx.state.span and getSpan(ctx)', async () => {
     const { response, span } = await get('/work/1');
     expect(JSON.parse(response.body)).toMatchObject({ active: true, stateSpan: true });
     const [work] = childrenOf(await traceSpans(agent, span.traceId, 2), span);
