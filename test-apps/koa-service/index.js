@@ -45,6 +45,20 @@ router.get('/work/:n', async (ctx) => {
   const { getSpan } = require('@spanwise/trace-koa');
   ctx.body = { n: ctx.params.n, active: parent !== undefined, stateSpan: ctx.state.span !== undefined && getSpan(ctx) === ctx.state.span };
 });
+// Reads the body from the request's own events, then works: the span must still be active after them.
+router.post('/echo/:n', async (ctx) => {
+  const chunks = [];
+  await new Promise((resolve, reject) => {
+    ctx.req.on('data', (chunk) => chunks.push(chunk));
+    ctx.req.on('end', resolve);
+    ctx.req.on('error', reject);
+  });
+  const { getActiveSpan } = require('@spanwise/trace-core');
+  const opentracing = require('opentracing');
+  const span = opentracing.globalTracer().startSpan('work', { childOf: getActiveSpan() });
+  span.finish();
+  ctx.body = { active: getActiveSpan() !== undefined, echo: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+});
 router.get('/error', () => {
   throw new Error('sync boom');
 });

@@ -3,6 +3,7 @@ import {
   getActiveSpan,
   getRequestRecord,
   getTracer,
+  isRecording,
   isTracingSuppressed,
   recordError,
   reportFault,
@@ -104,7 +105,8 @@ function tracedCallbackHook(hook: AnyFunction, hookName: string, spanName: strin
 function startHookSpan(request: FastifyRequestLike | undefined, hookName: string, spanName: string): Span | undefined {
   try {
     const record = getRequestRecord(request?.raw);
-    if (record === undefined || record.finished || isTracingSuppressed()) return undefined;
+    // Children of an unsampled request would never be reported: do not make them.
+    if (record === undefined || record.finished || !isRecording(record.span) || isTracingSuppressed()) return undefined;
     const span = getTracer().startSpan(spanName, { childOf: record.span });
     span.setTag(TAGS.COMPONENT, COMPONENT);
     span.setTag('fastify.type', 'hook');

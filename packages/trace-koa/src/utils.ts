@@ -1,4 +1,4 @@
-import { finishSpan, getActiveSpan, getRequestRecord, getTracer, isTracingSuppressed, recordError, reportFault, TAGS, withSpan } from '@spanwise/trace-core';
+import { finishSpan, getActiveSpan, getRequestRecord, getTracer, isRecording, isTracingSuppressed, recordError, reportFault, TAGS, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import type { KoaContext, KoaMiddleware, KoaNext, RouterLayer } from './types';
 
@@ -79,7 +79,8 @@ export function wrapMiddleware(middleware: KoaMiddleware): KoaMiddleware {
 function startMiddlewareSpan(ctx: KoaContext, name: string): Span | undefined {
   try {
     const record = getRequestRecord(ctx?.req);
-    if (record === undefined || record.finished || isTracingSuppressed()) return undefined;
+    // Children of an unsampled request would never be reported: do not make them.
+    if (record === undefined || record.finished || !isRecording(record.span) || isTracingSuppressed()) return undefined;
     const span = getTracer().startSpan(name, { childOf: getActiveSpan() ?? record.span });
     span.setTag(TAGS.COMPONENT, COMPONENT);
     span.setTag('koa.type', 'middleware');

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
-import { abortedGet, childrenOf, errorLog, randomHex, serverSpanOf, traceSpans, uniquePath } from '../../../test-support/server-spans';
+import { abortedGet, childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
 
 const APP = 'test-apps/koa-service/index.js';
 const FIXTURES = [
@@ -90,6 +90,16 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     expect(work.operationName).toBe('work');
   });
 
+  it('keeps the span active after the handler read the body from the request\'s events', async () => {
+    const url = uniquePath('/echo/1');
+    const response = await slowPost(`${app.url}${url}`, JSON.stringify({ hello: 'world', pad: 'x'.repeat(2000) }), 60);
+    expect(JSON.parse(response.body)).toMatchObject({ active: true, echo: { hello: 'world' } });
+    const server = await serverSpanOf(agent, url);
+    expect(server.operationName).toBe('POST /echo/:n');
+    const [work] = childrenOf(await traceSpans(agent, server.traceId, 2), server);
+    expect(work.operationName).toBe('work');
+  });
+
   describe('errors: error=true with an error log, the response is what Koa answers untraced', () => {
     it.each([
       ['/error', 500, 'sync boom'],
@@ -121,6 +131,17 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
       expect(span.tags['http.status_code']).toBe(400);
       expect(span.tags.error).toBeUndefined();
     });
+  });
+
+  it('an unsampled incoming trace: no span is sent, the response is unchanged', async () => {
+    const trace = randomHex(32);
+    const url = uniquePath('/work/9');
+    const response = await httpGet(`${app.url}${url}`, { 'uber-trace-id': `${trace}:${randomHex(16)}:0:0` });
+    expect(response.status).toBe(200);
+    const marker = uniquePath('/users/9');
+    await httpGet(`${app.url}${marker}`);
+    await serverSpanOf(agent, marker);
+    expect(agent.spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
   });
 
   it('reports a request the client aborted', async () => {
