@@ -27,14 +27,15 @@ function isRouteFor(layer: RouterLayer | undefined, method: string): boolean {
 }
 
 /**
- * Errors carrying a 4xx status (`ctx.throw(404)`, validation errors) are the client's: the status code
- * tag shows them, the span is not marked as failed. Anything else is the server's.
+ * Errors Koa answers with a 4xx (`ctx.throw(404)`, validation errors, and ENOENT, which Koa turns into a 404)
+ * are the client's: the status code tag shows them, the span is not marked as failed. Anything else is the server's.
  */
 export function isServerError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return true;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  const code = typeof status === 'number' ? status : statusCode;
-  return !(typeof code === 'number' && code >= 400 && code < 500);
+  const { status, statusCode, code } = error as { status?: unknown; statusCode?: unknown; code?: unknown };
+  if (code === 'ENOENT') return false;
+  const httpStatus = typeof status === 'number' ? status : statusCode;
+  return !(typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500);
 }
 
 /** Errors already logged on the innermost middleware span they went through. */

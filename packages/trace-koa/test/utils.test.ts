@@ -36,6 +36,7 @@ describe('isServerError', () => {
     [Object.assign(new Error('x'), { status: 500 }), true],
     [Object.assign(new Error('x'), { status: 404 }), false],
     [Object.assign(new Error('x'), { statusCode: 400 }), false],
+    [Object.assign(new Error('no file'), { code: 'ENOENT' }), false],
     ['a string', true],
     [undefined, true],
   ])('%p → %p', (error, expected) => {
