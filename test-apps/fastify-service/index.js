@@ -17,7 +17,8 @@ async function main() {
 
   // Lifecycle hooks of the app itself: one async, one callback style (traced with HOOK_SPANS=1).
   app.addHook('onRequest', async function authenticate(request) {
-    request.user = 'ada';
+    await sleep(0);
+    request.hookSawSpan = tracing && require('@spanwise/trace-core').getActiveSpan() !== undefined;
   });
   app.addHook('preHandler', function loadUser(request, reply, done) {
     if (request.url.startsWith('/work/')) setTimeout(done, 5);
@@ -105,7 +106,7 @@ async function workUnit(request, n) {
   await randomDelay();
   span.finish();
   const { getSpan } = require('@spanwise/trace-fastify');
-  return { n, active: parent !== undefined, requestSpan: Boolean(request.span) && getSpan(request) === request.span };
+  return { n, active: parent !== undefined, hookSawSpan: request.hookSawSpan, requestSpan: Boolean(request.span) && getSpan(request) === request.span };
 }
 
 main().catch((error) => {
