@@ -1,0 +1,37 @@
+/**
+ * Span export for Spanwise: a jaeger-client reporter with a purpose-built Thrift encoder and
+ * bounded, counted, non-throwing UDP (agent) and HTTP (collector) transports.
+ *
+ * @example
+ * ```ts
+ * import { initTracer } from 'jaeger-client';
+ * import { createReporter } from '@spanwise/trace-core/dist/export';
+ * const reporter = createReporter({ agentHost: '127.0.0.1', agentPort: 6832 });
+ * const tracer = initTracer({ serviceName: 'svc', sampler: { type: 'const', param: 1 } }, { reporter });
+ * ```
+ */
+export { createReporter, SpanwiseReporter, DEFAULTS } from './reporter';
+export type { ReporterConfig, ReporterStats, DropReason, SpanwiseReporterOptions } from './reporter';
+export type { ReporterLogger, Transport } from './types';
+export { UdpSender } from './udp-sender';
+export type { UdpSenderOptions } from './udp-sender';
+export { HttpSender } from './http-sender';
+export type { HttpSenderOptions } from './http-sender';
+export {
+  SpanEncoder,
+  encodeSpan,
+  encodeProcess,
+  emitBatchFraming,
+  batchFraming,
+  TagType,
+  SpanRefType,
+} from './encoder';
+export type {
+  EncoderOptions,
+  Framing,
+  JaegerKeyValue,
+  JaegerLog,
+  JaegerSpanLike,
+  JaegerSpanContextLike,
+  ReferenceLike,
+} from './encoder';
