@@ -68,6 +68,16 @@ async function main() {
     },
     { prefix: '/api' },
   );
+  // A child plugin's own hook that fails: /hooked/fail answers 500 from the hook, the handler never runs.
+  app.register(
+    async (hooked) => {
+      hooked.addHook('preHandler', async function failingCheck(request) {
+        if (request.url.startsWith('/hooked/fail')) throw new Error('hook boom');
+      });
+      hooked.get('/fail', async () => 'unreachable');
+    },
+    { prefix: '/hooked' },
+  );
   // Own error and not-found handlers: /handled/boom answers 503, /handled/* unknown answers 404.
   app.register(
     async (handled) => {

@@ -223,6 +223,20 @@ describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
       expect(work.parentSpanId).toBe(server.spanId);
     });
 
+    it('a child plugin\'s hook that throws: its span and the server span record the error, the response is Fastify\'s', async () => {
+      const url = uniquePath('/hooked/fail');
+      const response = await httpGet(`${spansApp.url}${url}`);
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(response.status).toBe(500);
+      const server = await serverSpanOf(agent, url);
+      const spans = await traceSpans(agent, server.traceId, 4);
+      const failing = childrenOf(spans, server).find((s) => s.operationName === 'preHandler failingCheck')!;
+      expect(failing.tags.error).toBe(true);
+      expect(errorLog(failing)).toMatchObject({ message: 'hook boom' });
+      expect(errorLog(server)).toMatchObject({ message: 'hook boom' });
+    });
+
     it('off by default: the plain app sends only the server span', async () => {
       const { span } = await get('/users/3');
       await new Promise((r) => setTimeout(r, 100));
