@@ -8,7 +8,9 @@ const ROOT = path.resolve(__dirname, '..');
 const exists = (relative) => fs.existsSync(path.join(ROOT, relative));
 
 const untraced = { name: 'untraced', env: { TRACING: 'off' } };
-const traced = (target, env = {}) => ({ name: 'traced (100% sampled)', traced: true, env: { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', ...env }, target });
+const traced = (target, env = {}, name = 'traced (100% sampled)') => ({ name, traced: true, env: { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', ...env }, target });
+const jaegerReporter = traced(undefined, { SPANWISE_REPORTER: 'jaeger-client' }, 'traced, jaeger-client reporter');
+const unsampled = traced(0.98, { JAEGER_SAMPLER_PARAM: '0' }, 'traced, unsampled');
 
 module.exports = [
   {
@@ -16,7 +18,7 @@ module.exports = [
     app: 'test-apps/express-service/index.js',
     path: '/users/42',
     env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') },
-    variants: [untraced, traced(0.7)],
+    variants: [untraced, jaegerReporter, traced(0.95), unsampled],
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
   },

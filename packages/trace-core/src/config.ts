@@ -18,16 +18,31 @@ export interface SamplerOptions {
   refreshIntervalMs?: number;
 }
 
+export type ReporterImplementation = 'spanwise' | 'jaeger-client';
+export const REPORTER_IMPLEMENTATIONS: readonly ReporterImplementation[] = ['spanwise', 'jaeger-client'];
+
 export interface ReporterOptions {
+  /** `spanwise` (default): the fast, bounded exporter; `jaeger-client`: jaeger-client's RemoteReporter (`SPANWISE_REPORTER`). */
+  implementation?: ReporterImplementation;
   agentHost?: string;
   agentPort?: number;
   /** Collector endpoint (`http://collector:14268/api/traces`); when set, spans go over HTTP instead of UDP. */
   endpoint?: string;
   user?: string;
   password?: string;
+  /** Bearer token for the collector (`JAEGER_AUTH_TOKEN`); not with user/password. */
+  token?: string;
   flushIntervalMs?: number;
   timeoutMs?: number;
   logSpans?: boolean;
+  /** Largest UDP packet (`SPANWISE_MAX_PACKET_SIZE`, default 65000; macOS's default limit is 9216). */
+  maxPacketSize?: number;
+  /** Spans buffered at most while the agent or collector is slow or down (default 10000); more are dropped and counted. */
+  maxQueueSpans?: number;
+  /** Bytes buffered at most (default 16 MiB). */
+  maxQueueBytes?: number;
+  /** Retries of a failed collector request (default 3, with exponential backoff). */
+  maxRetries?: number;
 }
 
 export interface PropagationOptions {
@@ -187,8 +202,12 @@ function reporterFromEnv(env: Env): ReporterOptions {
     agentHost: nonEmpty(env.JAEGER_AGENT_HOST),
     agentPort: parseNumber(env, 'JAEGER_AGENT_PORT'),
     endpoint: nonEmpty(env.JAEGER_ENDPOINT),
+    implementation: reporterImplementationFromEnv(env),
     user: nonEmpty(env.JAEGER_USER),
     password: env.JAEGER_PASSWORD,
+    token: nonEmpty(env.JAEGER_AUTH_TOKEN),
+    maxPacketSize: parseNumber(env, 'SPANWISE_MAX_PACKET_SIZE'),
+    maxQueueSpans: parseNumber(env, 'SPANWISE_MAX_QUEUE_SPANS'),
     flushIntervalMs: parseNumber(env, 'JAEGER_REPORTER_FLUSH_INTERVAL'),
     timeoutMs: parseNumber(env, 'JAEGER_REPORTER_TIMEOUT'),
     logSpans: env.JAEGER_REPORTER_LOG_SPANS === undefined ? undefined : parseBoolean(env, 'JAEGER_REPORTER_LOG_SPANS', false),
@@ -197,7 +216,30 @@ function reporterFromEnv(env: Env): ReporterOptions {
   return reporter;
 }
 
+function reporterImplementationFromEnv(env: Env): ReporterImplementation | undefined {
+  const value = nonEmpty(env.SPANWISE_REPORTER);
+  if (value === undefined) return undefined;
+  if (!REPORTER_IMPLEMENTATIONS.includes(value as ReporterImplementation)) {
+    throw new ConfigurationError('SPANWISE_REPORTER', `one of ${REPORTER_IMPLEMENTATIONS.join(', ')}`, value);
+  }
+  return value as ReporterImplementation;
+}
+
 function validateReporter(reporter: ReporterOptions): ReporterOptions {
+  if (reporter.implementation !== undefined && !REPORTER_IMPLEMENTATIONS.includes(reporter.implementation)) {
+    throw new ConfigurationError('reporter.implementation', `one of ${REPORTER_IMPLEMENTATIONS.join(', ')}`, reporter.implementation);
+  }
+  const packet = reporter.maxPacketSize;
+  if (packet !== undefined && (!Number.isInteger(packet) || packet < 512 || packet > 65507)) {
+    throw new ConfigurationError('SPANWISE_MAX_PACKET_SIZE (reporter.maxPacketSize)', 'an integer between 512 and 65507', packet);
+  }
+  if (reporter.maxQueueSpans !== undefined) positiveNumber(reporter.maxQueueSpans, 'SPANWISE_MAX_QUEUE_SPANS (reporter.maxQueueSpans)');
+  if ((reporter.user === undefined) !== (reporter.password === undefined)) {
+    throw new ConfigurationError('JAEGER_USER/JAEGER_PASSWORD (reporter.user/password)', 'both set for basic auth, or neither', reporter.user === undefined ? 'password only' : 'user only');
+  }
+  if (reporter.token !== undefined && reporter.user !== undefined) {
+    throw new ConfigurationError('JAEGER_AUTH_TOKEN (reporter.token)', 'unset when JAEGER_USER/JAEGER_PASSWORD are set (one kind of collector auth)', '<hidden>');
+  }
   const port = reporter.agentPort;
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
     throw new ConfigurationError('JAEGER_AGENT_PORT (reporter.agentPort)', 'an integer between 1 and 65535', port);

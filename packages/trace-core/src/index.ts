@@ -14,6 +14,7 @@ export {
   type SamplerOptions,
   type SamplerType,
   type ReporterOptions,
+  type ReporterImplementation,
   type PropagationOptions,
   type PropagationFormat,
 } from './config';
@@ -46,5 +47,6 @@ export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PAR
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
 export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
+export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';
 /** @internal */
 export { getRedactor, getPropagation, setReporterFactory, resetForTests } from './tracer';

@@ -1,6 +1,7 @@
 import * as opentracing from 'opentracing';
 import type { ResolvedConfig } from './config';
 import { log } from './logger';
+import { createReporter } from './export';
 import type { TraceParts } from './propagation/ids';
 
 /**
@@ -34,6 +35,27 @@ const jaegerLogger = {
 
 export type ReporterFactory = (config: ResolvedConfig) => SpanReporter;
 
+/** The reporter the configuration asks for: Spanwise's fast exporter unless `jaeger-client` is chosen. */
+export function createConfiguredReporter(config: ResolvedConfig): SpanReporter {
+  if (config.reporter.implementation === 'jaeger-client') return createJaegerReporter(config);
+  const { reporter: options } = config;
+  return createReporter({
+    agentHost: options.agentHost,
+    agentPort: options.agentPort,
+    endpoint: options.endpoint,
+    user: options.user,
+    password: options.password,
+    token: options.token,
+    flushIntervalMs: options.flushIntervalMs,
+    timeoutMs: options.timeoutMs,
+    maxPacketSize: options.maxPacketSize,
+    maxQueueSpans: options.maxQueueSpans,
+    maxQueueBytes: options.maxQueueBytes,
+    maxRetries: options.maxRetries,
+    logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  }) as unknown as SpanReporter;
+}
+
 /** jaeger-client's own RemoteReporter with its timer and socket unref'd, so they never keep a process alive. */
 export function createJaegerReporter(config: ResolvedConfig): SpanReporter {
   const { reporter: options } = config;
@@ -46,8 +68,8 @@ export function createJaegerReporter(config: ResolvedConfig): SpanReporter {
   return reporter as SpanReporter;
 }
 
-export function createJaegerTracer(config: ResolvedConfig, createReporter: ReporterFactory = createJaegerReporter): JaegerTracerHandle {
-  const reporter = createReporter(config);
+export function createJaegerTracer(config: ResolvedConfig, makeReporter: ReporterFactory = createConfiguredReporter): JaegerTracerHandle {
+  const reporter = makeReporter(config);
   const sampler = config.sampler;
   const tracer = jaeger.initTracer(
     {

@@ -61,7 +61,15 @@ function applyLogging(resolved: ResolvedConfig): void {
 function currentState(): TracerState {
   if (state && state.pid === process.pid) return state;
   if (state) log.info(`process id changed (${state.pid} -> ${process.pid}): creating a new tracer for this process`);
-  state = createState(getConfig());
+  const resolved = getConfig();
+  try {
+    state = createState(resolved);
+  } catch (error) {
+    // Never break the app for tracing: report, and trace nothing rather than throw into a request.
+    reportFault('creating the tracer', error);
+    const noop = new opentracing.Tracer();
+    state = { pid: process.pid, config: resolved, tracer: noop, propagation: new Propagation(noop, [], []), redactor: new Redactor(resolved.redaction), pending: 0 };
+  }
   return state;
 }
 

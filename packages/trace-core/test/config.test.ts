@@ -49,6 +49,10 @@ describe('resolveConfig', () => {
     [{ SPANWISE_LOG_LEVEL: 'loud' }, /SPANWISE_LOG_LEVEL must be one of debug, info, warn, error, silent/],
     [{ SPANWISE_PROPAGATION_INJECT: 'jaeger,zipkin' }, /SPANWISE_PROPAGATION_INJECT must be a comma list of jaeger, w3c, b3, b3-single/],
     [{ JAEGER_TAGS: 'novalue' }, /JAEGER_TAGS must be a comma list of key=value/],
+    [{ SPANWISE_REPORTER: 'fast' }, /SPANWISE_REPORTER must be one of spanwise, jaeger-client, got "fast"/],
+    [{ SPANWISE_MAX_PACKET_SIZE: '100' }, /SPANWISE_MAX_PACKET_SIZE \(reporter.maxPacketSize\) must be an integer between 512 and 65507/],
+    [{ JAEGER_USER: 'u' }, /JAEGER_USER\/JAEGER_PASSWORD \(reporter.user\/password\) must be both set for basic auth, or neither, got "user only"/],
+    [{ JAEGER_AUTH_TOKEN: 't', JAEGER_USER: 'u', JAEGER_PASSWORD: 'p' }, /JAEGER_AUTH_TOKEN \(reporter.token\) must be unset/],
   ])('fails at startup naming the bad setting: %j', (env, message) => {
     expect(() => resolveConfig({}, env)).toThrow(ConfigurationError);
     expect(() => resolveConfig({}, env)).toThrow(message);

@@ -22,6 +22,14 @@ describe('tracer lifecycle in real processes', () => {
     expect(spans.map((s) => s.operationName).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `work-${i}`).sort());
   });
 
+  it('jaeger-client\'s own reporter (SPANWISE_REPORTER=jaeger-client) also lets a script exit with every span delivered', async () => {
+    const env = tracingEnv(agent, 'short-jaeger', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000', SPAN_COUNT: '10', SPANWISE_REPORTER: 'jaeger-client' });
+    const result = await runScript(script('short-script.js'), env);
+    expect(result.code).toBe(0);
+    expect(result.ms).toBeLessThan(5000);
+    expect(await agent.waitForSpans(10, 3000)).toHaveLength(10);
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('%s without an app handler: spans delivered, the process dies of the signal as usual', async (signal) => {
     const app = await startApp(script('signal-server.js'), tracingEnv(agent, 'sig', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000' }));
     await httpGet(`${app.url}/one`);
