@@ -53,6 +53,16 @@ function startService(scenario, variant, agentPort) {
   });
 }
 
+/** CPU seconds (user + system) the process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 function load(url) {
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
@@ -69,11 +79,14 @@ async function round(scenario, variant, agent) {
     const url = `http://127.0.0.1:${service.port}${scenario.path}`;
     await load(url.replace(/\d+$/, '1')).catch(() => {}); // warm-up is the first second of JIT; short on purpose
     agent.clear();
+    const cpuBefore = cpuSeconds(service.child.pid);
     const result = await load(url);
+    const cpuAfter = cpuSeconds(service.child.pid);
     await service.stop(); // flushes what is buffered
     await new Promise((r) => setTimeout(r, 300));
     const requests = result.requests.total;
-    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: agent.spans.length };
+    const cpuPerRequest = cpuBefore === undefined || cpuAfter === undefined ? NaN : ((cpuAfter - cpuBefore) * 1e6) / Math.max(1, requests);
+    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: agent.spans.length, cpuPerRequest };
   } finally {
     service.child.kill('SIGKILL');
   }
@@ -89,7 +102,7 @@ async function runScenario(scenario, agent) {
     for (const variant of order) {
       const r = await round(scenario, variant, agent);
       rows[variant.name].push(r);
-      process.stdout.write(`  ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}\n`);
+      process.stdout.write(`  ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | CPU ${r.cpuPerRequest.toFixed(0)} µs/req | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}\n`);
     }
   }
   const base = rows[variants[0].name];
@@ -103,6 +116,7 @@ async function runScenario(scenario, agent) {
       p99: median(runs.map((r) => r.p99)),
       ratio: median(ratios),
       spansPerRequest: median(runs.map((r) => r.spans / Math.max(1, r.requests))),
+      cpuPerRequest: median(runs.map((r) => r.cpuPerRequest)),
       errors: runs.reduce((n, r) => n + r.errors, 0),
       target: variant.target,
     };
@@ -110,11 +124,11 @@ async function runScenario(scenario, agent) {
 }
 
 function table(results) {
-  const lines = ['| scenario | variant | req/s (median) | p99 ms | traced/untraced | spans delivered / request | target |', '|---|---|---:|---:|---:|---:|---|'];
+  const lines = ['| scenario | variant | req/s (median) | p99 ms | app CPU µs / request | traced/untraced req/s | spans delivered / request | target |', '|---|---|---:|---:|---:|---:|---:|---|'];
   for (const r of results) {
     const ratio = r.variant === 'untraced' ? '1.00' : r.ratio.toFixed(2);
     const target = r.target ? `≥ ${r.target} ${r.ratio >= r.target ? '✔' : '✘'}` : '';
-    lines.push(`| ${r.scenario} | ${r.variant} | ${r.rps.toFixed(0)} | ${r.p99} | ${ratio} | ${r.spansPerRequest.toFixed(2)} | ${target} |`);
+    lines.push(`| ${r.scenario} | ${r.variant} | ${r.rps.toFixed(0)} | ${r.p99} | ${r.cpuPerRequest.toFixed(0)} | ${ratio} | ${r.spansPerRequest.toFixed(2)} | ${target} |`);
   }
   return lines.join('\n');
 }
@@ -144,10 +158,12 @@ async function main() {
         console.log(`  ${scenario.name}: skipped (${scenario.unavailableReason})`);
         continue;
       }
+      if (scenario.setup) Object.assign(scenario.env, await scenario.setup());
       results.push(...(await runScenario(scenario, agent)));
     }
   } finally {
     await agent.close();
+    await require('../test-support/servers.js').stopServers().catch(() => {});
   }
   const md = table(results);
   console.log(`\n${md}\n`);

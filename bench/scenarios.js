@@ -12,6 +12,13 @@ const traced = (target, env = {}, name = 'traced (100% sampled)') => ({ name, tr
 const jaegerReporter = traced(undefined, { SPANWISE_REPORTER: 'jaeger-client' }, 'traced, jaeger-client reporter');
 const unsampled = traced(0.98, { JAEGER_SAMPLER_PARAM: '0' }, 'traced, unsampled');
 
+/** MariaDB and Redis for the db scenario: MYSQL_URL/REDIS_URL, or private servers started for the run. */
+async function databaseEnv() {
+  const { ensureMysql, ensureRedis } = require('../test-support/servers.js');
+  const [mysql, redis] = await Promise.all([ensureMysql(), ensureRedis()]);
+  return { MYSQL_URL: mysql.url, REDIS_URL: redis.url };
+}
+
 module.exports = [
   {
     name: 'express GET /users/:id',
@@ -21,6 +28,14 @@ module.exports = [
     variants: [untraced, jaegerReporter, traced(0.95), unsampled],
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
+  },
+  {
+    name: 'db GET /users/:id (MariaDB + Redis)',
+    app: 'test-apps/db-service/index.js',
+    path: '/users/1',
+    env: {},
+    setup: databaseEnv,
+    variants: [untraced, traced(0.9)],
   },
   {
     name: 'koa GET /users/:id',

@@ -10,7 +10,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const { startAgent, renderWaterfall, toJaegerJson } = require('@spanwise/agent');
-const { demoServices, demoRequests } = require('./demo-topology');
+const { databases, demoServices, demoRequests } = require('./demo-topology');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, '.demo-output');
@@ -47,9 +47,14 @@ async function main() {
   const tracingEnv = agent ? { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) } : {};
   console.log(agent ? `Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed)` : `Reporting to ${process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
 
+  const dbs = await databases();
+  if (dbs.unavailable) {
+    console.log(`  MariaDB/Redis not reachable, so the database service is left out: ${dbs.unavailable}`);
+    console.log('  (set MYSQL_URL and REDIS_URL, or apt-get install mariadb-server redis-server, to see database spans)');
+  }
   // Start services downstream-first, so each can be given the URL of the next.
   const started = {};
-  for (const service of demoServices()) {
+  for (const service of demoServices(dbs)) {
     const downstream = service.downstream ? { DOWNSTREAM_URL: started[service.downstream].url } : {};
     started[service.name] = await start(service, { ...tracingEnv, ...downstream });
     console.log(`  started ${service.name.padEnd(16)} ${started[service.name].url}  (${service.description})`);
@@ -62,6 +67,7 @@ async function main() {
   }
 
   await Promise.all(running.map((child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); })));
+  if (dbs.stop) await dbs.stop();
   if (!agent) {
     console.log('\nSpans were sent to your Jaeger; open its UI to see the traces.');
     return;

@@ -79,7 +79,17 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
     { reporter, logger: jaegerLogger, tags: config.tags, traceId128bit: config.traceId128bit },
   ) as opentracing.Tracer & { _sampler?: { _refreshIntervalHandle?: NodeJS.Timeout } };
   tracer._sampler?._refreshIntervalHandle?.unref?.();
+  useHighResolutionClock(tracer);
   return { tracer, reporter };
+}
+
+/**
+ * jaeger-client times spans with Date.now(): whole milliseconds, so sub-millisecond spans (most cache and
+ * in-memory calls) show 0 or 1 ms. Use the monotonic clock, anchored once to wall time, for microseconds.
+ */
+function useHighResolutionClock(tracer: opentracing.Tracer): void {
+  const anchor = Date.now() - performance.now();
+  (tracer as unknown as { now: () => number }).now = () => anchor + performance.now();
 }
 
 export function isJaegerTracer(tracer: opentracing.Tracer): boolean {

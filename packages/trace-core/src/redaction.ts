@@ -30,10 +30,14 @@ export const DEFAULT_SECRET_QUERY_PARAMS: readonly RegExp[] = [
   /private/i,
 ];
 
+const MAX_CACHED_NAMES = 512;
+
 export class Redactor {
   private readonly sensitiveHeaders: Set<string>;
   private readonly secretParams: RegExp[];
   private readonly replacement: string;
+  /** Verdicts per parameter name: URLs repeat the same few names, so each is judged once (bounded). */
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(options: RedactionOptions = {}) {
     this.sensitiveHeaders = new Set([...DEFAULT_SENSITIVE_HEADERS, ...(options.headers ?? []).map((h) => h.toLowerCase())]);
@@ -48,6 +52,16 @@ export class Redactor {
   }
 
   isSecretParam(name: string): boolean {
+    let verdict = this.verdicts.get(name);
+    if (verdict === undefined) {
+      verdict = this.judgeParam(name);
+      if (this.verdicts.size >= MAX_CACHED_NAMES) this.verdicts.clear();
+      this.verdicts.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  private judgeParam(name: string): boolean {
     let decoded = name;
     if (name.includes('%')) {
       try {
@@ -61,6 +75,8 @@ export class Redactor {
 
   /** A URL or path as it may be recorded: no userinfo, secret query values replaced, no fragment. */
   url(url: string): string {
+    // Most URLs recorded are plain paths: nothing to do.
+    if (url.indexOf('?') === -1 && url.indexOf('#') === -1 && url.indexOf('@') === -1) return url;
     const hash = url.indexOf('#');
     let result = hash === -1 ? url : url.slice(0, hash);
     const query = result.indexOf('?');

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'http';
+import { IncomingMessage, type ServerResponse } from 'http';
 import type { Span } from 'opentracing';
+import { runInSpan } from './context';
 import { log, reportFault, warnOnce } from './logger';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
@@ -98,9 +99,29 @@ function create(req: TracedRequest, res: TracedResponse, component: string, opti
     setPeerTags(span, req);
     applyRequestOptions(span, req, res, options);
   }
-  res.once('finish', onResponseFinish);
-  res.once('close', onResponseClose);
+  // One shared listener, no closure: 'close' follows 'finish' for every response, and comes alone when aborted.
+  res.on('close', onResponseClose);
+  bindRequestEvents();
   return record;
+}
+
+let requestEventsBound = false;
+
+/**
+ * The request stream's events (body chunks, 'end') are emitted from the socket, outside the request's context:
+ * code reading the body would lose the span. Run every traced request's listeners with its span active. Patched once
+ * on the prototype (a symbol lookup for untraced requests) rather than per request.
+ */
+function bindRequestEvents(): void {
+  if (requestEventsBound) return;
+  requestEventsBound = true;
+  const proto = IncomingMessage.prototype as IncomingMessage & { emit: (...args: unknown[]) => boolean };
+  const emit = proto.emit;
+  proto.emit = function emitInRequestSpan(this: TracedRequest) {
+    const record = this[kRecord];
+    if (record === undefined || record.finished) return emit.apply(this, arguments as unknown as unknown[]);
+    return runInSpan(record.span, emit, this, arguments as unknown as unknown[]) as boolean;
+  };
 }
 
 function applyRequestOptions(span: Span, req: IncomingMessage, res: ServerResponse, options: ServerSpanOptions): void {
@@ -153,12 +174,8 @@ export function recordRequestError(req: IncomingMessage, error: unknown): void {
   if (record && record.error === undefined) record.error = error ?? new Error('unknown error');
 }
 
-function onResponseFinish(this: TracedResponse): void {
-  finishServerSpan(this, false);
-}
-
 function onResponseClose(this: TracedResponse): void {
-  finishServerSpan(this, !this.writableFinished);
+  finishServerSpan(this, !(this.writableFinished ?? this.finished));
 }
 
 function finishServerSpan(res: TracedResponse, aborted: boolean): void {

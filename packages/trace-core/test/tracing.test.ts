@@ -65,7 +65,9 @@ describe('propagation through the jaeger-client tracer', () => {
     expect(headers['uber-trace-id']).toBeUndefined();
   });
 
-  it('starts 128-bit traces by default (W3C compatible)', () => {
+  it('starts 64-bit traces by default and 128-bit ones when asked', () => {
+    expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(16);
+    initInMemory({ traceId128bit: true });
     expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(32);
   });
 });
@@ -184,6 +186,17 @@ describe('client spans', () => {
     const headers: Record<string, unknown> = {};
     injectHeaders(child, headers);
     expect(String(headers.traceparent)).toMatch(/-00$/);
+  });
+});
+
+describe('clock', () => {
+  it('times spans in microseconds, close to wall time (jaeger-client alone uses whole milliseconds)', () => {
+    const memory = initInMemory();
+    for (let i = 0; i < 20; i++) getTracer().startSpan(`s${i}`).finish();
+    const starts = memory.spans.map((s: any) => s._startTime as number);
+    expect(starts.some((t: number) => !Number.isInteger(t))).toBe(true);
+    expect(Math.abs(starts[0] - Date.now())).toBeLessThan(1000);
+    expect(memory.spans.every((s: any) => s._duration >= 0)).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { suppressTracing } from '../context';
 import { SpanEncoder, type Framing, type JaegerKeyValue, type JaegerSpanLike } from './encoder';
 import { HttpSender } from './http-sender';
 import type { ReporterLogger, Transport } from './types';
@@ -342,7 +343,8 @@ export class SpanwiseReporter {
   private scheduleDrain(): void {
     if (!this.drainScheduled && this.framing !== null) {
       this.drainScheduled = true;
-      setImmediate(this.drain);
+      // report() runs in the app's context (a request's): the export (HTTP POSTs, retries) must not be traced.
+      suppressTracing(() => setImmediate(this.drain));
     }
   }
 

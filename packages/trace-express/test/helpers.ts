@@ -1,0 +1,43 @@
+import * as net from 'net';
+import * as path from 'path';
+import { ROOT, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+
+/** The two Express majors, each resolved from its fixture workspace. */
+export const MAJORS = [
+  { name: 'express4', dir: path.join(ROOT, 'fixtures/express4') },
+  { name: 'express5', dir: path.join(ROOT, 'fixtures/express5') },
+];
+
+export const SERVICE_APP = 'test-apps/express-service/index.js';
+export const script = (name: string) => path.join(__dirname, 'scripts', name);
+
+export const isServer = (span: DecodedSpan) => span.tags['span.kind'] === 'server';
+
+/** The server span of `service` whose http.url is `url` (waits for it). */
+export async function serverSpanFor(agent: AgentReceiver, service: string, url: string, timeoutMs = 5000): Promise<DecodedSpan> {
+  const match = (s: DecodedSpan) => s.serviceName === service && isServer(s) && s.tags['http.url'] === url;
+  const spans = await agent.waitForSpans((all) => all.some(match), timeoutMs);
+  return spans.find(match)!;
+}
+
+/** Send a GET over a raw socket and destroy the socket after `afterMs`, before the response comes. */
+export function abortedGet(port: number, urlPath: string, afterMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, afterMs);
+    });
+    socket.on('error', reject);
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function randomHex(chars: number): string {
+  let out = '';
+  while (out.length < chars) out += Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+  return out.slice(0, chars).replace(/^0/, '1');
+}

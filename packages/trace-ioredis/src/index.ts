@@ -1,0 +1,7 @@
+/**
+ * @spanwise/trace-ioredis: one client span per ioredis command, one per pipeline or MULTI, connect spans,
+ * Cluster clients; statements carry the command and key, never values.
+ */
+export { patch, unpatch, patchedVersions } from './instrumentation';
+export { commandName, commandStatement, DEFAULT_MAX_STATEMENT_LENGTH, CONNECT_SPAN_NAME } from './utils';
+export type { IoredisTracingOptions } from './types';

@@ -1,0 +1,237 @@
+import type { Span } from 'opentracing';
+import { finishSpan, getActiveSpan, Instrumentation, recordError, reportFault, setTags, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
+import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
+import { endCommandSpan, endPipelineSpan, peerTags, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFunction = (...args: any[]) => any;
+type Constructor = { prototype: object } | undefined;
+interface IoredisExports {
+  prototype?: object;
+  Cluster?: Constructor;
+  Pipeline?: Constructor;
+}
+
+/** On a Command: its span (null: part of a traced pipeline), so a command resent (offline queue, cluster
+ * redirection, reconnect) is traced once; `peer` tells whether the peer tags are set. */
+const kCommand = Symbol('spanwise.ioredis.command');
+const kPipeline = Symbol('spanwise.ioredis.pipeline');
+/** On a Pipeline that ioredis made for auto-pipelining (enableAutoPipelining). */
+const kAutoPipeline = Symbol('spanwise.ioredis.autoPipeline');
+interface CommandState {
+  span: Span;
+  peer: boolean;
+}
+type Traced<T> = T & { [kCommand]?: CommandState | null; [kPipeline]?: Span | null; [kAutoPipeline]?: boolean };
+
+let options: ResolvedOptions = resolveOptions();
+
+/**
+ * Where ioredis is hooked: every command of a client goes through `sendCommand` (Redis and Cluster), the span
+ * starts there, in the caller's context, even when the command waits in the offline queue for the connection;
+ * it ends when the command's reply settles it (its own resolve/reject, so the app's promise is untouched).
+ * A pipeline or MULTI is one span from `Pipeline#exec`; its commands make no spans of their own, except in
+ * auto-pipelines, which mix the commands of many requests: there each command keeps its own span.
+ * `connect` runs outside the request, so the socket and the handshake commands (AUTH, SELECT, INFO,
+ * CLIENT SETINFO) belong to no request and make no spans; a connect made inside a request gets a span.
+ */
+const instrumentation = new Instrumentation('ioredis', [
+  {
+    module: 'ioredis',
+    versions: '>=5.0.0 <7',
+    patch: (exports: IoredisExports) => patchExports(exports),
+    unpatch: (exports: IoredisExports) => unpatchExports(exports),
+  },
+]);
+
+/** Trace ioredis (already loaded or loaded later). Idempotent; a second call only updates the options. */
+export function patch(tracingOptions?: IoredisTracingOptions): void {
+  options = resolveOptions(tracingOptions);
+  instrumentation.enable();
+}
+
+/** Restore ioredis's original methods. */
+export function unpatch(): void {
+  instrumentation.disable();
+}
+
+/** Versions patched in this process, e.g. `ioredis@5.11.1`. */
+export function patchedVersions(): string[] {
+  return [...instrumentation.patchedVersions];
+}
+
+function patchExports(exports: IoredisExports): void {
+  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
+    wrapMethod(client, 'sendCommand', wrapSendCommand);
+    wrapMethod(client, 'connect', wrapConnect);
+  }
+  wrapMethod(exports.Pipeline?.prototype, 'exec', wrapExec);
+  wrapMethod(exports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
+}
+
+function unpatchExports(exports: IoredisExports): void {
+  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
+    unwrapMethod(client, 'sendCommand');
+    unwrapMethod(client, 'connect');
+  }
+  unwrapMethod(exports.Pipeline?.prototype, 'exec');
+  unwrapMethod(exports.Pipeline?.prototype, 'sendCommand');
+}
+
+function wrapSendCommand(original: AnyFunction): AnyFunction {
+  return function tracedSendCommand(this: ClientLike, command: Traced<CommandLike>, ...rest: unknown[]) {
+    if (!command || typeof command !== 'object') return original.call(this, command, ...rest);
+    const state = command[kCommand];
+    if (state !== undefined) {
+      // Sent again (offline queue flush, cluster node, retry): already traced. A cluster span learns its node here.
+      if (state && !state.peer && !this.isCluster) addPeer(state, this);
+      return original.call(this, command, ...rest);
+    }
+    traceCommand(this, command);
+    return original.call(this, command, ...rest);
+  };
+}
+
+function traceCommand(client: ClientLike, command: Traced<CommandLike>): void {
+  try {
+    const span = startCommandSpan(client, command, options);
+    if (span) {
+      command[kCommand] = { span, peer: !client.isCluster };
+      settleSpanWith(command, span);
+    }
+  } catch (error) {
+    reportFault('ioredis sendCommand', error);
+  }
+}
+
+/**
+ * Auto-pipelining (enableAutoPipelining) batches the commands of many requests into one pipeline, queued here
+ * in each request's context: those commands get their own spans, and the batch none.
+ */
+function wrapPipelineSendCommand(original: AnyFunction): AnyFunction {
+  return function tracedPipelineSendCommand(this: Traced<PipelineLike>, command: Traced<CommandLike>, ...rest: unknown[]) {
+    if (command && typeof command === 'object' && command[kCommand] === undefined && isAutoPipeline(this)) traceCommand(this.redis ?? {}, command);
+    return original.call(this, command, ...rest);
+  };
+}
+
+/** Whether ioredis made this pipeline for auto-pipelining: it sits in the client's `_autoPipelines` until run. */
+function isAutoPipeline(pipeline: Traced<PipelineLike>): boolean {
+  if (pipeline[kAutoPipeline] !== undefined) return pipeline[kAutoPipeline];
+  const autoPipelines = (pipeline.redis as { _autoPipelines?: unknown } | undefined)?._autoPipelines;
+  let found = false;
+  if (autoPipelines instanceof Map) for (const candidate of autoPipelines.values()) if (candidate === pipeline) found = true;
+  pipeline[kAutoPipeline] = found;
+  return found;
+}
+
+function addPeer(state: CommandState, client: ClientLike): void {
+  state.peer = true;
+  try {
+    setTags(state.span, peerTags(client));
+  } catch (error) {
+    reportFault('ioredis peer', error);
+  }
+}
+
+/** End the span when the command's reply (or failure) settles it: wraps this command's resolve and reject. */
+function settleSpanWith(command: CommandLike, span: Span): void {
+  const { resolve, reject } = command;
+  if (typeof resolve !== 'function' || typeof reject !== 'function') {
+    finishSpan(span);
+    return;
+  }
+  let done = false;
+  command.resolve = function (this: unknown) {
+    if (!done) {
+      done = true;
+      endCommandSpan(span);
+    }
+    return resolve.apply(this, arguments as unknown as [unknown]);
+  };
+  command.reject = function (this: unknown, error: unknown) {
+    if (!done) {
+      done = true;
+      endCommandSpan(span, error);
+    }
+    return reject.apply(this, arguments as unknown as [unknown]);
+  };
+}
+
+function wrapExec(original: AnyFunction): AnyFunction {
+  return function tracedExec(this: Traced<PipelineLike>, ...args: unknown[]) {
+    try {
+      // An auto-pipeline's commands were traced one by one as they were queued: no batch span.
+      const auto = this[kAutoPipeline] === true;
+      if (!auto && this[kPipeline] === undefined) {
+        const span = startPipelineSpan(this, options);
+        this[kPipeline] = span ?? null;
+        if (span) settlePipelineWith(this, span);
+      }
+      // Commands not traced yet stay so when the batch is sent. exec runs more than once for MULTI and
+      // cluster retries, and the EXEC command joins the queue late: mark on every run.
+      if (auto || this[kPipeline]) for (const command of this._queue ?? []) if ((command as Traced<CommandLike>)[kCommand] === undefined) (command as Traced<CommandLike>)[kCommand] = null;
+    } catch (error) {
+      reportFault('ioredis pipeline', error);
+    }
+    return original.apply(this, args);
+  };
+}
+
+function settlePipelineWith(pipeline: PipelineLike, span: Span): void {
+  const { resolve, reject } = pipeline;
+  if (typeof resolve !== 'function' || typeof reject !== 'function') {
+    finishSpan(span);
+    return;
+  }
+  let done = false;
+  pipeline.resolve = function (this: unknown, results: unknown) {
+    if (!done) {
+      done = true;
+      endPipelineSpan(span, results);
+    }
+    return resolve.apply(this, arguments as unknown as [unknown]);
+  };
+  pipeline.reject = function (this: unknown, error: unknown) {
+    if (!done) {
+      done = true;
+      endPipelineSpan(span, undefined, error);
+    }
+    return reject.apply(this, arguments as unknown as [unknown]);
+  };
+}
+
+const CONNECTED_STATES = new Set(['connecting', 'connect', 'ready']);
+
+function wrapConnect(original: AnyFunction): AnyFunction {
+  return function tracedConnect(this: ClientLike, ...args: unknown[]) {
+    if (!getActiveSpan()) return original.apply(this, args);
+    try {
+      if (!CONNECTED_STATES.has(this.status ?? '')) endConnectSpanOnEvents(this, startConnectSpan(this));
+    } catch (error) {
+      reportFault('ioredis connect', error);
+    }
+    // The connection outlives the request that happened to open it: its socket events run in no request.
+    return withSpan(undefined, () => original.apply(this, args));
+  };
+}
+
+/** `ready` ends the span; `close` or `end` first means the attempt failed. Listening changes nothing for the app. */
+function endConnectSpanOnEvents(client: ClientLike, span: Span | undefined): void {
+  if (!span || typeof client.once !== 'function' || typeof client.removeListener !== 'function') {
+    finishSpan(span);
+    return;
+  }
+  const onReady = () => settle();
+  const onClose = () => settle(new Error('connection closed before ready'));
+  const settle = (error?: Error) => {
+    client.removeListener!('ready', onReady);
+    client.removeListener!('close', onClose);
+    client.removeListener!('end', onClose);
+    if (error) recordError(span, error);
+    finishSpan(span);
+  };
+  client.once('ready', onReady);
+  client.once('close', onClose);
+  client.once('end', onClose);
+}

@@ -1,0 +1,193 @@
+import type { Span } from 'opentracing';
+import { finishSpan, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
+
+export const COMPONENT = 'ioredis';
+export const DEFAULT_MAX_STATEMENT_LENGTH = 2048;
+export const CONNECT_SPAN_NAME = 'connect';
+const MAX_KEY_LENGTH = 256;
+/** Pipeline command lists in `db.redis.commands` stop after this many names. */
+const MAX_LISTED_COMMANDS = 50;
+
+export interface ResolvedOptions {
+  statement: NonNullable<IoredisTracingOptions['statement']>;
+  maxStatementLength: number;
+}
+
+export function resolveOptions(options: IoredisTracingOptions = {}): ResolvedOptions {
+  const statement = options.statement;
+  return {
+    statement: statement === 'command' || typeof statement === 'function' ? statement : 'key',
+    maxStatementLength: options.maxStatementLength && options.maxStatementLength > 0 ? options.maxStatementLength : DEFAULT_MAX_STATEMENT_LENGTH,
+  };
+}
+
+const upperNames = new Map<string, string>();
+
+/** `get` → `GET`, cached (command names are few). */
+export function commandName(name: string): string {
+  let upper = upperNames.get(name);
+  if (upper === undefined) {
+    upper = String(name).toUpperCase();
+    if (upperNames.size < 1000) upperNames.set(name, upper);
+  }
+  return upper;
+}
+
+/** A span for one command, child of the active span; undefined outside a trace. */
+export function startCommandSpan(client: ClientLike, command: CommandLike, options: ResolvedOptions): Span | undefined {
+  const name = commandName(command.name);
+  const span = startClientSpan(name);
+  if (span && isRecording(span)) {
+    setTags(span, clientTags(client));
+    const statement = commandStatement(name, command, options);
+    if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
+  }
+  return span;
+}
+
+/** Per client: built once, rebuilt when SELECT changed its db. */
+const tagCache = new WeakMap<object, { db: unknown; tags: TagMap }>();
+
+/** Tags of the client: component, db number, user, and (for a single-node client) the peer. Shared: do not mutate. */
+export function clientTags(client: ClientLike): TagMap {
+  if (!client || typeof client !== 'object') return buildClientTags({});
+  const db = client.condition?.select;
+  const cached = tagCache.get(client);
+  if (cached && cached.db === db) return cached.tags;
+  const tags = buildClientTags(client);
+  tagCache.set(client, { db, tags });
+  return tags;
+}
+
+function buildClientTags(client: ClientLike): TagMap {
+  const options = client?.options ?? {};
+  const tags: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'redis', [TAGS.DB_USER]: options.username || undefined };
+  if (client?.isCluster) {
+    tags['db.redis.cluster'] = true;
+    return tags;
+  }
+  const db = client?.condition?.select ?? options.db ?? 0;
+  tags[TAGS.DB_INSTANCE] = String(db);
+  return { ...tags, ...peerTags(client) };
+}
+
+/** Where a single-node client connects (cluster commands get it from the node that sends them). */
+export function peerTags(client: ClientLike): TagMap {
+  const options = client?.options ?? {};
+  if (options.path) return { [TAGS.PEER_ADDRESS]: options.path };
+  const host = options.host || 'localhost';
+  const port = options.port || 6379;
+  return { [TAGS.PEER_HOSTNAME]: host, [TAGS.PEER_PORT]: port, [TAGS.PEER_ADDRESS]: `${host}:${port}` };
+}
+
+/** `GET user:1`: the command and its first key only, per the `statement` option. */
+export function commandStatement(name: string, command: CommandLike, options: ResolvedOptions): string | undefined {
+  if (options.statement === 'command') return name;
+  const keys = keysOf(command);
+  if (typeof options.statement === 'function') {
+    const custom = options.statement(name, keys);
+    return typeof custom === 'string' ? truncate(custom, options.maxStatementLength) : undefined;
+  }
+  return truncate(keys.length ? `${name} ${keys[0]}` : name, options.maxStatementLength);
+}
+
+/** The command's keys as ioredis knows them from the Redis command table; none for AUTH, HELLO, CLIENT... */
+function keysOf(command: CommandLike): string[] {
+  let keys: unknown[] = [];
+  try {
+    keys = typeof command.getKeys === 'function' ? command.getKeys() : [];
+  } catch {
+    keys = [];
+  }
+  return keys.map((key) => {
+    const text = Buffer.isBuffer(key) ? key.toString('utf8') : String(key);
+    return text.length > MAX_KEY_LENGTH ? text.slice(0, MAX_KEY_LENGTH) + '...' : text;
+  });
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : text.slice(0, Math.max(0, limit - 3)) + '...';
+}
+
+/** Finish a command span, with the error if it failed. */
+export function endCommandSpan(span: Span, error?: unknown): void {
+  try {
+    if (error) recordError(span, errorForSpan(error), errorFields(error));
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('ioredis command end', fault);
+  }
+}
+
+/** Redis error replies start with a code: `WRONGTYPE ...`, `ERR ...`, `NOSCRIPT ...`. */
+function errorFields(error: unknown): TagMap {
+  const message = (error as { message?: unknown })?.message;
+  const code = typeof message === 'string' ? /^([A-Z][A-Z_]+) /.exec(message)?.[1] : undefined;
+  return { 'db.error.code': code };
+}
+
+/**
+ * `ERR unknown command 'x', with args beginning with: 'secret'` quotes arguments: a look-alike error with them
+ * masked goes to the span; the app's error object is untouched.
+ */
+function errorForSpan(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof error.message !== 'string' || !error.message.includes('with args beginning with:')) return error;
+  const masked = error.message.replace(/with args beginning with:.*$/s, 'with args beginning with: ?');
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  // defineProperty: some error classes (redis-errors) define `name` as a getter
+  Object.defineProperty(copy, 'name', { value: error.name, configurable: true });
+  Object.defineProperty(copy, 'message', { value: masked, configurable: true });
+  if (typeof error.stack === 'string') Object.defineProperty(copy, 'stack', { value: error.stack.replace(error.message, () => masked), configurable: true });
+  return copy;
+}
+
+/** One span for a whole pipeline (`PIPELINE`) or transaction (`MULTI`), its commands listed in tags. */
+export function startPipelineSpan(pipeline: PipelineLike, options: ResolvedOptions): Span | undefined {
+  const queue = pipeline._queue ?? [];
+  const transaction = queue.length > 0 && queue[0].name === 'multi';
+  const span = startClientSpan(transaction ? 'MULTI' : 'PIPELINE');
+  if (!span || !isRecording(span)) return span;
+  const commands = queue.filter((c) => c.name !== 'multi' && c.name !== 'exec');
+  const names = commands.slice(0, MAX_LISTED_COMMANDS).map((c) => commandName(c.name));
+  if (commands.length > MAX_LISTED_COMMANDS) names.push('...');
+  const statements = options.statement === 'command' ? names : commands.map((c) => commandStatement(commandName(c.name), c, options)).filter((s): s is string => s !== undefined);
+  setTags(span, {
+    ...clientTags(pipeline.redis ?? {}),
+    'db.redis.pipeline_length': commands.length,
+    'db.redis.commands': names.join(' '),
+    [TAGS.DB_STATEMENT]: truncate(statements.join('\n'), options.maxStatementLength),
+  });
+  return span;
+}
+
+/** A pipeline resolves with `[error, reply]` per command: failed commands mark the span and are counted. */
+export function endPipelineSpan(span: Span, results: unknown, error?: unknown): void {
+  try {
+    if (error) recordError(span, errorForSpan(error), errorFields(error));
+    else if (Array.isArray(results)) {
+      let failed = 0;
+      let first: unknown;
+      for (const result of results) {
+        if (Array.isArray(result) && result[0]) {
+          failed++;
+          first ??= result[0];
+        }
+      }
+      if (failed > 0) {
+        span.setTag('db.redis.failed_commands', failed);
+        recordError(span, errorForSpan(first), errorFields(first));
+      }
+    }
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('ioredis pipeline end', fault);
+  }
+}
+
+/** A span for a connection made inside a request (lazyConnect, or connect() called by the app). */
+export function startConnectSpan(client: ClientLike): Span | undefined {
+  const span = startClientSpan(CONNECT_SPAN_NAME);
+  if (span && isRecording(span)) setTags(span, clientTags(client));
+  return span;
+}

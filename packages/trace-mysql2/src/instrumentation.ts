@@ -1,0 +1,281 @@
+import type { Span } from 'opentracing';
+import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
+import type { EventEmitter } from 'events';
+import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
+import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFunction = (...args: any[]) => any;
+
+let options: ResolvedOptions = resolveOptions();
+
+/**
+ * Where mysql2 is hooked. Every query and execute, whatever API the app uses (callback, promise wrapper,
+ * pool, pool cluster, streaming), ends in the connection's `query` / `execute`. Those live on
+ * `lib/base/connection.js` since 3.11.5 and on `lib/connection.js` before; `lib/connection.js` exports a class
+ * whose prototype chain owns them in both layouts, so the patch hooks that file (and `lib/pool.js`,
+ * `lib/pool_cluster.js` likewise) rather than the main module, which `mysql2/promise` no longer loads.
+ *
+ * Pools hand out connections from a queue: the callback of `getConnection` runs in whichever request released
+ * a connection. It is bound at call time to the request that asked, so the statement it issues is that
+ * request's child.
+ */
+const VERSIONS = '>=3.0.0 <4';
+type ClassExport = { prototype: object } | undefined;
+const instrumentation = new Instrumentation('mysql2', [
+  { module: 'mysql2', file: 'lib/connection.js', versions: VERSIONS, patch: (c: ClassExport) => patchConnection(c?.prototype), unpatch: (c: ClassExport) => unpatchConnection(c?.prototype) },
+  { module: 'mysql2', file: 'lib/pool.js', versions: VERSIONS, patch: (c: ClassExport) => patchPool(c?.prototype), unpatch: (c: ClassExport) => unpatchPool(c?.prototype) },
+  {
+    module: 'mysql2',
+    file: 'lib/pool_cluster.js',
+    versions: VERSIONS,
+    patch: (c: ClassExport) => wrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection),
+    unpatch: (c: ClassExport) => unwrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection'),
+  },
+]);
+
+/** Trace mysql2 (already loaded or loaded later). Idempotent; a second call only updates the options. */
+export function patch(tracingOptions?: Mysql2TracingOptions): void {
+  options = resolveOptions(tracingOptions);
+  instrumentation.enable();
+}
+
+/** Restore mysql2's original methods. */
+export function unpatch(): void {
+  instrumentation.disable();
+}
+
+/** Versions patched in this process, e.g. `mysql2@3.11.4` (diagnostics, tests). */
+export function patchedVersions(): string[] {
+  return [...instrumentation.patchedVersions];
+}
+
+function patchConnection(connection: object | undefined): void {
+  wrapMethod(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
+  wrapMethod(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
+  wrapMethod(ownerOf(connection, 'prepare'), 'prepare', wrapPrepare);
+}
+
+function unpatchConnection(connection: object | undefined): void {
+  unwrapMethod(ownerOf(connection, 'query'), 'query');
+  unwrapMethod(ownerOf(connection, 'execute'), 'execute');
+  unwrapMethod(ownerOf(connection, 'prepare'), 'prepare');
+}
+
+function patchPool(pool: object | undefined): void {
+  wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
+  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolQuery);
+}
+
+function unpatchPool(pool: object | undefined): void {
+  unwrapMethod(ownerOf(pool, 'getConnection'), 'getConnection');
+  unwrapMethod(ownerOf(pool, 'query'), 'query');
+}
+
+/** The object in `proto`'s chain that defines `name` (the base class in mysql2 >= 3.11.5). */
+function ownerOf(proto: object | undefined, name: string): object | undefined {
+  for (let current = proto; current && current !== Object.prototype; current = Object.getPrototypeOf(current) as object | undefined) {
+    if (Object.prototype.hasOwnProperty.call(current, name)) return current;
+  }
+  return undefined;
+}
+
+type Method = 'query' | 'execute' | 'prepared';
+
+function wrapStatement(method: Method, statementOf: (self: any, args: any[]) => { sql?: string; connection?: ConnectionLike } = callOnConnection) {
+  return (original: AnyFunction): AnyFunction =>
+    function tracedStatement(this: any, ...args: any[]) {
+      const { sql, connection } = statementOf(this, args);
+      if (sql === undefined || !instrumentation.enabled) return original.apply(this, args);
+      let span: Span | undefined;
+      try {
+        span = startStatementSpan(connection?.config, sql, options);
+      } catch (error) {
+        reportFault(`mysql2 ${method}`, error);
+      }
+      if (!span) return original.apply(this, args);
+      const parent = getActiveSpan();
+      const finish = finisher(span);
+      let hasCallback = false;
+      try {
+        hasCallback = instrumentArguments(args, method, span, parent, finish);
+      } catch (error) {
+        reportFault(`mysql2 ${method}`, error);
+      }
+      let command: unknown;
+      try {
+        command = original.apply(this, args);
+      } catch (error) {
+        finish(error);
+        throw error;
+      }
+      if (!hasCallback) observeCommand(command, parent, finish);
+      return command;
+    };
+}
+
+function callOnConnection(connection: ConnectionLike, args: any[]): { sql?: string; connection?: ConnectionLike } {
+  return { sql: sqlOf(args[0]), connection };
+}
+
+/** `statement.execute(values, cb)` on a statement from `connection.prepare()`: its SQL is `statement.query`. */
+function callOnPreparedStatement(statement: PreparedStatementLike, _args: any[]): { sql?: string; connection?: ConnectionLike } {
+  return { sql: typeof statement?.query === 'string' ? statement.query : undefined, connection: statement?._connection };
+}
+
+/**
+ * `connection.prepare(sql, cb)` hands out a statement whose `execute` adds commands to the connection directly:
+ * wrap that method on each statement (mysql2 reuses them per SQL text, so once each). The callback runs in the
+ * caller's context.
+ */
+function wrapPrepare(original: AnyFunction): AnyFunction {
+  return function tracedPrepare(this: ConnectionLike, ...args: any[]) {
+    const callback = args[1];
+    if (typeof callback !== 'function') return original.apply(this, args);
+    const bound = bindToContext(callback, getActiveSpan());
+    args[1] = function (this: unknown, error: unknown, statement: unknown) {
+      if (!error && statement && typeof statement === 'object') {
+        try {
+          wrapMethod(statement, 'execute', wrapStatement('prepared', callOnPreparedStatement));
+        } catch (fault) {
+          reportFault('mysql2 prepare', fault);
+        }
+      }
+      return bound.apply(this, arguments as unknown as unknown[]);
+    };
+    return original.apply(this, args);
+  };
+}
+
+/** The SQL text of a query/execute call: a string, `{ sql }` options, or a Query command (from pools). */
+function sqlOf(first: unknown): string | undefined {
+  if (typeof first === 'string') return first;
+  if (first && typeof first === 'object' && typeof (first as { sql?: unknown }).sql === 'string') return (first as { sql: string }).sql;
+  return undefined;
+}
+
+function isCommand(value: unknown): value is CommandLike {
+  return !!value && typeof value === 'object' && typeof (value as CommandLike).emit === 'function' && 'onResult' in value;
+}
+
+/** Finish-once for a span ended by a callback, an `error` or an `end`, whichever comes first. */
+function finisher(span: Span): (error?: unknown) => void {
+  let done = false;
+  return (error?: unknown) => {
+    if (done) return;
+    done = true;
+    endStatementSpan(span, error, options);
+  };
+}
+
+/**
+ * Make the callback (if any) finish the span and run in the caller's context; add the sqlcommenter comment if
+ * enabled. Returns whether the call has a callback (else the command's events end the span).
+ */
+function instrumentArguments(args: any[], method: Method, span: Span, parent: Span | undefined, finish: (error?: unknown) => void): boolean {
+  if (method === 'prepared') {
+    // execute([values], [cb]): the SQL was sent at prepare time, so no comment can be added
+    const callbackAt = typeof args[0] === 'function' ? 0 : typeof args[1] === 'function' ? 1 : -1;
+    if (callbackAt !== -1) args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+    return callbackAt !== -1;
+  }
+  const first = args[0];
+  const comment = options.sqlCommenter && (method === 'query' || options.sqlCommenterOnExecute);
+  if (isCommand(first)) {
+    if (comment && typeof first.sql === 'string') first.sql = withTraceComment(first.sql, span);
+    if (typeof first.onResult !== 'function') return false;
+    first.onResult = finishingCallback(first.onResult, parent, finish);
+    return true;
+  }
+  if (comment) args[0] = typeof first === 'string' ? withTraceComment(first, span) : { ...first, sql: withTraceComment(first.sql, span) };
+  const callbackAt = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
+  if (callbackAt === -1) return false;
+  args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+  return true;
+}
+
+function finishingCallback(callback: AnyFunction, parent: Span | undefined, finish: (error?: unknown) => void): AnyFunction {
+  const bound = bindToContext(callback, parent);
+  return function (this: unknown, error: unknown) {
+    finish(error);
+    return bound.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/**
+ * Emitter (streaming) mode: the span ends at the command's `end` or `error` event, observed by intercepting
+ * `emit` on this command only, because adding an `error` listener would change what an unhandled error does.
+ * The app's listeners run in its own context, not in the connection's.
+ */
+function observeCommand(command: unknown, parent: Span | undefined, finish: (error?: unknown) => void): void {
+  if (!isCommand(command)) {
+    finish();
+    return;
+  }
+  try {
+    if (parent) bindEmitterToContext(command as unknown as EventEmitter, parent);
+    const emit = command.emit;
+    command.emit = function (this: unknown, event: string | symbol, ...rest: unknown[]) {
+      if (event === 'end') finish();
+      else if (event === 'error') finish(rest[0]);
+      return emit.apply(this, [event, ...rest]);
+    };
+  } catch (error) {
+    reportFault('mysql2 stream', error);
+  }
+}
+
+/** `pool.getConnection(cb)`: cb runs in the caller's context, even when it waited behind a busy pool. */
+function wrapPoolGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedGetConnection(this: PoolLike, ...args: any[]) {
+    const parent = typeof args[0] === 'function' ? getActiveSpan() : undefined;
+    if (!parent) return original.apply(this, args);
+    try {
+      args[0] = options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
+    } catch (error) {
+      reportFault('mysql2 getConnection', error);
+    }
+    return original.apply(this, args);
+  };
+}
+
+function withPoolWaitSpan(callback: AnyFunction, pool: PoolLike, parent: Span): AnyFunction {
+  const bound = bindToContext(callback, parent);
+  const span = startPoolWaitSpan(pool?.config?.connectionConfig);
+  if (!span) return bound;
+  const startedAt = Date.now();
+  let done = false;
+  return function (this: unknown, error: unknown) {
+    if (!done) {
+      done = true;
+      endPoolWaitSpan(span, startedAt, error);
+    }
+    return bound.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/** `pool.query(sql)` without a callback: the app's listeners on the returned command run in its context. */
+function wrapPoolQuery(original: AnyFunction): AnyFunction {
+  return function tracedPoolQuery(this: PoolLike, ...args: any[]) {
+    const parent = getActiveSpan();
+    const command = original.apply(this, args);
+    if (parent && isCommand(command) && typeof command.onResult !== 'function') {
+      try {
+        bindEmitterToContext(command as unknown as EventEmitter, parent);
+      } catch (error) {
+        reportFault('mysql2 pool query', error);
+      }
+    }
+    return command;
+  };
+}
+
+/** `cluster.getConnection([pattern], [selector], cb)`: cb runs in the caller's context. */
+function wrapClusterGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedClusterGetConnection(this: unknown, ...args: any[]) {
+    const last = args.length - 1;
+    const parent = last >= 0 && typeof args[last] === 'function' ? getActiveSpan() : undefined;
+    if (parent) args[last] = bindToContext(args[last], parent);
+    return original.apply(this, args);
+  };
+}

@@ -1,0 +1,161 @@
+import type { Span } from 'opentracing';
+import { FORMAT_W3C, finishSpan, getTracer, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import { maskErrorMessage, maskSql, StatementCache, statementName, truncateStatement } from './sql';
+import type { ConnectionConfigLike, Mysql2TracingOptions } from './types';
+
+export const COMPONENT = 'mysql2';
+export const DEFAULT_MAX_STATEMENT_LENGTH = 2048;
+export const POOL_WAIT_SPAN_NAME = 'getConnection';
+
+export interface ResolvedOptions {
+  statement: NonNullable<Mysql2TracingOptions['statement']>;
+  maxStatementLength: number;
+  sqlCommenter: boolean;
+  sqlCommenterOnExecute: boolean;
+  poolWaitSpans: boolean;
+}
+
+export function resolveOptions(options: Mysql2TracingOptions = {}): ResolvedOptions {
+  const statement = options.statement ?? 'masked';
+  return {
+    statement: statement === 'raw' || typeof statement === 'function' ? statement : 'masked',
+    maxStatementLength: options.maxStatementLength && options.maxStatementLength > 0 ? options.maxStatementLength : DEFAULT_MAX_STATEMENT_LENGTH,
+    sqlCommenter: options.sqlCommenter === true,
+    sqlCommenterOnExecute: options.sqlCommenter === true && options.sqlCommenterOnExecute === true,
+    poolWaitSpans: options.poolWaitSpans === true,
+  };
+}
+
+const names = new StatementCache<string>();
+const masks = new StatementCache<string>();
+
+/** A client span for one statement, child of the active span; undefined outside a trace. */
+export function startStatementSpan(config: ConnectionConfigLike | undefined, sql: string, options: ResolvedOptions): Span | undefined {
+  const span = startClientSpan(names.get(sql, statementName));
+  if (span && isRecording(span)) {
+    setTags(span, connectionTags(config));
+    const statement = recordedStatement(sql, options);
+    if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
+  }
+  return span;
+}
+
+interface CachedTags {
+  user: string | undefined;
+  database: string | undefined;
+  tags: TagMap;
+}
+/** Per connection config (one per pooled connection): built once, rebuilt if changeUser altered it. */
+const tagCache = new WeakMap<object, CachedTags>();
+
+/** Tags every mysql2 span carries: component, database, user, peer. Shared objects: do not mutate. */
+export function connectionTags(config: ConnectionConfigLike | undefined): TagMap {
+  if (!config) return buildConnectionTags(undefined);
+  const cached = tagCache.get(config);
+  if (cached && cached.user === config.user && cached.database === config.database) return cached.tags;
+  const tags = buildConnectionTags(config);
+  tagCache.set(config, { user: config.user, database: config.database, tags });
+  return tags;
+}
+
+function buildConnectionTags(config: ConnectionConfigLike | undefined): TagMap {
+  const tags: TagMap = {
+    [TAGS.COMPONENT]: COMPONENT,
+    [TAGS.DB_TYPE]: 'sql',
+    [TAGS.DB_INSTANCE]: config?.database || undefined,
+    [TAGS.DB_USER]: config?.user || undefined,
+  };
+  if (config?.socketPath) {
+    tags[TAGS.PEER_ADDRESS] = config.socketPath;
+    return tags;
+  }
+  const host = config?.host || 'localhost';
+  const port = config?.port || 3306;
+  tags[TAGS.PEER_HOSTNAME] = host;
+  tags[TAGS.PEER_PORT] = port;
+  tags[TAGS.PEER_ADDRESS] = `${host}:${port}`;
+  return tags;
+}
+
+/** `db.statement` per the `statement` option, truncated; bound values never appear. */
+export function recordedStatement(sql: string, options: ResolvedOptions): string | undefined {
+  let text: string | undefined;
+  if (options.statement === 'raw') text = sql;
+  else if (typeof options.statement === 'function') {
+    try {
+      text = options.statement(sql);
+    } catch (error) {
+      reportFault('mysql2 statement option', error);
+      text = undefined;
+    }
+  } else text = masks.get(sql, maskSql);
+  return typeof text === 'string' ? truncateStatement(text, options.maxStatementLength) : undefined;
+}
+
+/** Finish a statement span; an error is tagged and logged with its MySQL code, errno and SQLSTATE. */
+export function endStatementSpan(span: Span, error: unknown, options: ResolvedOptions): void {
+  try {
+    if (error) recordError(span, errorForSpan(error, options), errorFields(error));
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('mysql2 statement end', fault);
+  }
+}
+
+function errorFields(error: unknown): TagMap {
+  const err = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
+  return {
+    'db.error.code': typeof err.code === 'string' ? err.code : undefined,
+    'db.error.errno': typeof err.errno === 'number' ? err.errno : undefined,
+    'db.error.sql_state': typeof err.sqlState === 'string' ? err.sqlState : undefined,
+  };
+}
+
+/**
+ * With masked statements, a look-alike of the error whose message has the values masked (`Duplicate entry '?'`).
+ * The app's error object is never modified.
+ */
+function errorForSpan(error: unknown, options: ResolvedOptions): unknown {
+  if (options.statement !== 'masked' || !(error instanceof Error) || typeof error.message !== 'string') return error;
+  const masked = maskErrorMessage(error.message);
+  if (masked === error.message) return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  // defineProperty: some error classes (redis-errors) define `name` as a getter
+  Object.defineProperty(copy, 'name', { value: error.name, configurable: true });
+  Object.defineProperty(copy, 'message', { value: masked, configurable: true });
+  if (typeof error.stack === 'string') Object.defineProperty(copy, 'stack', { value: error.stack.replace(error.message, () => masked), configurable: true });
+  return copy;
+}
+
+/** The SQL with a sqlcommenter `traceparent` comment (before a trailing `;`), or unchanged if none can be made. */
+export function withTraceComment(sql: string, span: Span): string {
+  const carrier: Record<string, unknown> = {};
+  try {
+    getTracer().inject(span.context(), FORMAT_W3C, carrier);
+  } catch (error) {
+    reportFault('mysql2 sqlCommenter', error);
+    return sql;
+  }
+  const traceparent = carrier.traceparent;
+  if (typeof traceparent !== 'string') return sql;
+  const comment = ` /*traceparent='${traceparent}'*/`;
+  const semicolon = /;\s*$/.exec(sql);
+  return semicolon ? sql.slice(0, semicolon.index) + comment + sql.slice(semicolon.index) : sql + comment;
+}
+
+/** A span covering the wait for a pooled connection (option poolWaitSpans). */
+export function startPoolWaitSpan(config: ConnectionConfigLike | undefined): Span | undefined {
+  const span = startClientSpan(POOL_WAIT_SPAN_NAME);
+  if (span && isRecording(span)) setTags(span, connectionTags(config));
+  return span;
+}
+
+export function endPoolWaitSpan(span: Span, startedAt: number, error: unknown): void {
+  try {
+    span.setTag('db.pool.wait_ms', Date.now() - startedAt);
+    if (error) recordError(span, error, errorFields(error));
+    finishSpan(span);
+  } catch (fault) {
+    reportFault('mysql2 pool wait end', fault);
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * mysql2 against a real MariaDB (test-support/servers.ts: MYSQL_URL or a private instance), in real child
+ * processes, spans decoded from the UDP packets jaeger-client sends. Every test runs on each mysql2 fixture:
+ * the latest 3.x (lib/base/connection.js) and 3.11.4 (lib/connection.js, before the 3.11.5 refactor).
+ */
+import * as path from 'path';
+import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { ensureMysql, stopServers, type DatabaseServer } from '../../../test-support/servers';
+
+const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
+const SERVICE = 'mysql2-test';
+const FIXTURES: Array<[string, string, RegExp]> = [
+  ['mysql2 latest', 'fixtures/mysql2-latest', /^3\.(1[2-9]|[2-9]\d)\./],
+  ['mysql2 3.11.4', 'fixtures/mysql2-3.11', /^3\.11\.4$/],
+];
+
+let db: DatabaseServer;
+let agent: AgentReceiver;
+
+beforeAll(async () => {
+  db = await ensureMysql();
+  agent = await startAgent({ port: 0 });
+}, 90000);
+
+afterAll(async () => {
+  await agent?.close();
+  await stopServers();
+});
+
+beforeEach(() => agent.clear());
+
+type Result = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function run(fixture: string, scenario: string, extra: Record<string, string> = {}): Promise<Result> {
+  const { code, output } = await runScript(
+    SCRIPT,
+    { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra },
+    { timeoutMs: 45000 },
+  );
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`scenario ${scenario} failed (exit ${code}):\n${output}`);
+  return JSON.parse(line.slice('RESULT '.length)) as Result;
+}
+
+/** Wait until every request span named in `requests` has arrived, plus at least `dbSpans` mysql2 spans. */
+async function collect(requests: string[], dbSpans: number): Promise<DecodedSpan[]> {
+  return agent.waitForSpans((spans) => requests.every((r) => spans.some((s) => s.operationName === r)) && spans.filter(isDb).length >= dbSpans, 10000);
+}
+
+const isDb = (s: DecodedSpan) => s.tags.component === 'mysql2';
+
+function requestSpan(spans: DecodedSpan[], name: string): DecodedSpan {
+  const found = spans.filter((s) => s.operationName === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function childrenOf(spans: DecodedSpan[], parent: DecodedSpan): DecodedSpan[] {
+  return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
+}
+
+function onlyChild(spans: DecodedSpan[], request: string): DecodedSpan {
+  const children = childrenOf(spans, requestSpan(spans, request));
+  expect(children).toHaveLength(1);
+  return children[0];
+}
+
+function errorLog(span: DecodedSpan): Record<string, unknown> {
+  const log = span.logs.find((l) => l.fields.event === 'error');
+  expect(log).toBeDefined();
+  return log!.fields;
+}
+
+describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
+  it('traces every statement form on a connection, with tags, masked SQL and the caller context', async () => {
+    const result = await run(fixture, 'connection');
+    expect(result.version).toMatch(versionPattern);
+    expect(result.patched).toEqual([`mysql2@${result.version}`]);
+    const requests = ['callback', 'values', 'options-object', 'execute', 'prepared', 'emitter', 'stream', 'error', 'stream-error', 'sync-throw', 'promise', 'promise-prepared', 'promise-error'];
+    const spans = await collect(requests, 14);
+
+    const insert = onlyChild(spans, 'callback');
+    expect(insert.operationName).toBe('INSERT spanwise_users');
+    expect(insert.tags).toMatchObject({
+      'span.kind': 'client',
+      component: 'mysql2',
+      'db.type': 'sql',
+      'db.instance': db.database,
+      'db.user': db.user,
+      'db.statement': 'INSERT INTO spanwise_users (id, email) VALUES (?, ?)',
+      'peer.hostname': db.host,
+      'peer.port': db.port,
+      'peer.address': `${db.host}:${db.port}`,
+    });
+    expect(insert.tags.error).toBeUndefined();
+    expect(result.callbackActiveIsRequest).toBe(true);
+
+    expect(onlyChild(spans, 'values').tags['db.statement']).toBe('SELECT * FROM spanwise_users WHERE email = ?');
+    expect(onlyChild(spans, 'options-object').tags['db.statement']).toBe('SELECT id FROM spanwise_users WHERE id = ?');
+
+    const execute = onlyChild(spans, 'execute');
+    expect(execute.operationName).toBe('SELECT spanwise_users');
+    expect(execute.tags['db.statement']).toBe('SELECT email FROM spanwise_users WHERE id = ?');
+    expect(result.executeActiveIsRequest).toBe(true);
+    expect(result.executeRows).toEqual([{ email: 'alice@example.com' }]);
+
+    // connection.prepare() + statement.execute(): a span per execution (the PREPARE itself makes none).
+    const prepared = onlyChild(spans, 'prepared');
+    expect([prepared.operationName, prepared.tags['db.statement']]).toEqual(['SELECT spanwise_users', 'SELECT email FROM spanwise_users WHERE id = ?']);
+    expect(result.prepareActiveIsRequest).toBe(true);
+    expect(result.preparedActiveIsRequest).toBe(true);
+    expect(result.preparedRows).toEqual([{ email: 'alice@example.com' }]);
+    expect(onlyChild(spans, 'promise-prepared').tags['db.statement']).toBe('SELECT id FROM spanwise_users WHERE email = ?');
+    expect(result.promisePreparedRows).toBe(1);
+
+    for (const request of ['emitter', 'stream']) {
+      const span = onlyChild(spans, request);
+      expect(span.operationName).toBe('SELECT spanwise_users');
+      expect(span.tags.error).toBeUndefined();
+    }
+    expect(result.emitterRows).toBe(1);
+    expect(result.emitterActiveIsRequest).toBe(true);
+    expect(result.streamRows).toBe(1);
+    expect(result.streamActiveIsRequest).toBe(true);
+
+    // Statements outside a request make no span (the table setup ran before any request).
+    expect(spans.filter((s) => /^(DROP|CREATE) TABLE/.test(s.operationName))).toEqual([]);
+    // No literal value reaches any span: not in tags, not in error logs.
+    expect(JSON.stringify(spans)).not.toContain('alice@example.com');
+  });
+
+  it('tags and logs errors with the MySQL code; the app gets the error untouched', async () => {
+    const result = await run(fixture, 'connection');
+    const spans = await collect(['error', 'stream-error', 'sync-throw', 'promise-error'], 14);
+
+    const duplicate = onlyChild(spans, 'error');
+    expect(duplicate.tags.error).toBe(true);
+    const fields = errorLog(duplicate);
+    expect(fields).toMatchObject({ 'db.error.code': 'ER_DUP_ENTRY', 'db.error.errno': 1062, 'db.error.sql_state': '23000' });
+    expect(fields.message).toBe("Duplicate entry '?' for key 'email'");
+    // What the app received is mysql2's own error, message and SQL unmasked.
+    expect(result.duplicateError).toEqual({
+      message: "Duplicate entry 'alice@example.com' for key 'email'",
+      code: 'ER_DUP_ENTRY',
+      errno: 1062,
+      sql: "INSERT INTO spanwise_users (id, email) VALUES (2, 'alice@example.com')",
+      isError: true,
+    });
+
+    const streamError = onlyChild(spans, 'stream-error');
+    expect(streamError.tags.error).toBe(true);
+    expect(errorLog(streamError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
+    expect(result.streamError).toBe('ER_NO_SUCH_TABLE');
+
+    const syncThrow = onlyChild(spans, 'sync-throw');
+    expect(syncThrow.tags.error).toBe(true);
+    expect(errorLog(syncThrow).message).toBe(result.syncThrow);
+    expect(result.syncThrow).toMatch(/Bind parameters must not contain undefined/);
+
+    const promiseError = onlyChild(spans, 'promise-error');
+    expect(promiseError.tags.error).toBe(true);
+    expect(errorLog(promiseError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
+    expect(result.promiseError.code).toBe('ER_NO_SUCH_TABLE');
+  });
+
+  it('traces the mysql2/promise wrapper', async () => {
+    const result = await run(fixture, 'connection');
+    const spans = await collect(['promise'], 14);
+    const children = childrenOf(spans, requestSpan(spans, 'promise'));
+    expect(children.map((s) => [s.operationName, s.tags['db.statement']])).toEqual([
+      ['SELECT spanwise_users', 'SELECT COUNT(*) AS n FROM spanwise_users'],
+      ['SELECT spanwise_users', 'SELECT id FROM spanwise_users WHERE id = ?'],
+    ]);
+    expect(result.promiseCount).toBe(1);
+    expect(result.promiseExecuted).toBe(1);
+  });
+
+  it('puts every statement of 24 concurrent requests on a pool of 2 under its own request', async () => {
+    const requests = 24;
+    const perRequest = 6;
+    const result = await run(fixture, 'pool', { REQUESTS: String(requests) });
+    const names = Array.from({ length: requests }, (_u, i) => `pool-request-${i}`);
+    const spans = await collect(names, requests * perRequest);
+    const dbSpans = spans.filter(isDb);
+    expect(dbSpans).toHaveLength(requests * perRequest);
+    for (const name of names) {
+      const children = childrenOf(spans, requestSpan(spans, name));
+      expect(children.map((s) => s.operationName)).toEqual(['SELECT', 'SELECT', 'SELECT', 'SELECT', 'SELECT', 'SELECT']);
+    }
+    // Every db span's parent is a request span of its own trace (none orphaned, none under another request).
+    const requestIds = new Set(spans.filter((s) => names.includes(s.operationName)).map((s) => `${s.traceId}/${s.spanId}`));
+    expect(dbSpans.filter((s) => !requestIds.has(`${s.traceId}/${s.parentSpanId}`))).toEqual([]);
+    // The app's own callbacks and continuations ran in their request too.
+    expect(result.mismatches).toBe(0);
+  });
+
+  it('keeps pool cluster statements in their request', async () => {
+    const requests = 12;
+    const result = await run(fixture, 'cluster', { REQUESTS: String(requests) });
+    const names = Array.from({ length: requests }, (_u, i) => `cluster-request-${i}`);
+    const spans = await collect(names, requests * 2);
+    for (const name of names) expect(childrenOf(spans, requestSpan(spans, name)).filter(isDb)).toHaveLength(2);
+    expect(result.mismatches).toBe(0);
+  });
+
+  it('loads mysql2 before patch() (require.cache) and keeps context in the pool', async () => {
+    const result = await run(fixture, 'pool', { REQUESTS: '6', LOAD: 'mysql2-first' });
+    const names = Array.from({ length: 6 }, (_u, i) => `pool-request-${i}`);
+    const spans = await collect(names, 36);
+    for (const name of names) expect(childrenOf(spans, requestSpan(spans, name))).toHaveLength(6);
+    expect(result.mismatches).toBe(0);
+  });
+
+  it('traces an app that only loads mysql2/promise', async () => {
+    const result = await run(fixture, 'statements', { LOAD: 'promise-first' });
+    expect(result.patched).toEqual([`mysql2@${result.version}`]);
+    const spans = await collect(['long', 'short'], 2);
+    expect(onlyChild(spans, 'short').tags['db.statement']).toBe('SELECT ? AS a, ? AS b');
+  });
+
+  it('truncates db.statement at 2048 characters by default, or at maxStatementLength', async () => {
+    await run(fixture, 'statements');
+    let spans = await collect(['long', 'short'], 2);
+    expect(onlyChild(spans, 'long').tags['db.statement']).toBe('SELECT ? AS a, ? AS b');
+    agent.clear();
+    await run(fixture, 'statements', { TRACE_OPTIONS: JSON.stringify({ statement: 'raw' }) });
+    spans = await collect(['long', 'short'], 2);
+    const long = onlyChild(spans, 'long').tags['db.statement'] as string;
+    expect(long).toHaveLength(2048);
+    expect(long.startsWith("SELECT 'xxx")).toBe(true);
+    expect(long.endsWith('...')).toBe(true);
+    expect(onlyChild(spans, 'short').tags['db.statement']).toBe("SELECT 'secret' AS a, 7 AS b");
+    agent.clear();
+    await run(fixture, 'statements', { TRACE_OPTIONS: JSON.stringify({ statement: 'raw', maxStatementLength: 20 }) });
+    spans = await collect(['long', 'short'], 2);
+    expect(onlyChild(spans, 'short').tags['db.statement']).toBe("SELECT 'secret' A...");
+  });
+
+  it('sqlCommenter: true sends a traceparent comment naming the statement span (query only, not execute)', async () => {
+    const result = await run(fixture, 'commenter', { TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true }) });
+    const spans = await collect(['commented'], 2);
+    const [query, execute] = childrenOf(spans, requestSpan(spans, 'commented'));
+    expect(result.serverSawQuery).toBe(`SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID() /*traceparent='00-${query.traceId.padStart(32, '0')}-${query.spanId}-01'*/`); // MariaDB drops the trailing ;
+    // The recorded statement is the app's, without the comment.
+    expect(query.tags['db.statement']).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID();');
+    expect(result.serverSawExecute).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID()');
+    expect(execute.tags.error).toBeUndefined();
+  });
+
+  it('sqlCommenterOnExecute comments execute statements too', async () => {
+    const result = await run(fixture, 'commenter', { TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true, sqlCommenterOnExecute: true }) });
+    const spans = await collect(['commented'], 2);
+    const [, execute] = childrenOf(spans, requestSpan(spans, 'commented'));
+    expect(result.serverSawExecute).toBe(`SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID() /*traceparent='00-${execute.traceId.padStart(32, '0')}-${execute.spanId}-01'*/`);
+  });
+
+  it('a throwing statement option costs the tag, never the query', async () => {
+    const result = await run(fixture, 'statements', { TRACE_OPTIONS: JSON.stringify({}), THROWING_STATEMENT_OPTION: '1' });
+    expect(result.shortRows).toEqual([{ a: 'secret', b: 7 }]);
+    const spans = await collect(['long', 'short'], 2);
+    const short = onlyChild(spans, 'short');
+    expect(short.operationName).toBe('SELECT');
+    expect(short.tags['db.statement']).toBeUndefined();
+    expect(short.tags.error).toBeUndefined();
+  });
+
+  it('sends no comment by default', async () => {
+    const result = await run(fixture, 'commenter');
+    expect(result.serverSawQuery).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID()');
+  });
+
+  it('poolWaitSpans: a getConnection span per checkout records the wait', async () => {
+    await run(fixture, 'poolWait', { TRACE_OPTIONS: JSON.stringify({ poolWaitSpans: true }) });
+    const spans = await collect(['wait-0', 'wait-1', 'wait-2'], 6);
+    const waits = ['wait-0', 'wait-1', 'wait-2'].map((name) => {
+      const children = childrenOf(spans, requestSpan(spans, name));
+      expect(children.map((s) => s.operationName).sort()).toEqual(['SELECT', 'getConnection']);
+      const wait = children.find((s) => s.operationName === 'getConnection')!;
+      expect(wait.tags).toMatchObject({ component: 'mysql2', 'span.kind': 'client', 'db.instance': db.database });
+      return wait.tags['db.pool.wait_ms'] as number;
+    });
+    waits.sort((a, b) => a - b);
+    // One connection, three requests: the second waits for one SLEEP(0.1), the third for two.
+    expect(waits[1]).toBeGreaterThanOrEqual(80);
+    expect(waits[2]).toBeGreaterThanOrEqual(180);
+  });
+
+  it('makes no pool wait spans by default', async () => {
+    await run(fixture, 'poolWait');
+    const spans = await collect(['wait-0', 'wait-1', 'wait-2'], 3);
+    expect(spans.filter((s) => s.operationName === 'getConnection')).toEqual([]);
+  });
+
+  it('unpatch() restores mysql2; patch() twice traces each statement once', async () => {
+    const result = await run(fixture, 'unpatch');
+    const spans = await collect(['patched', 'unpatched', 'repatched'], 2);
+    expect(result.afterUnpatch).toEqual([]);
+    expect(childrenOf(spans, requestSpan(spans, 'patched'))).toHaveLength(1);
+    expect(childrenOf(spans, requestSpan(spans, 'unpatched'))).toHaveLength(0);
+    expect(childrenOf(spans, requestSpan(spans, 'repatched'))).toHaveLength(1);
+  });
+
+  it('unsampled traces: no spans reported, context still kept, sqlcommenter flags 00', async () => {
+    const unsampled = { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '0' };
+    const pool = await run(fixture, 'pool', { REQUESTS: '4', ...unsampled });
+    expect(pool.mismatches).toBe(0);
+    const commenter = await run(fixture, 'commenter', { ...unsampled, TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true }) });
+    expect(commenter.serverSawQuery).toMatch(/ \/\*traceparent='00-[0-9a-f]{32}-[0-9a-f]{16}-00'\*\/$/);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the scripts flushed before exiting; allow UDP delivery
+    expect(agent.spans).toEqual([]);
+  });
+});
