@@ -30,8 +30,8 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
 }
 
 /**
- * Read the route just before the span ends (these listeners run before core's): the router has matched by then,
- * also for requests aborted while their handler still runs, or answered by the handler writing to `ctx.res`.
+ * Read the route just before the span ends on the response's 'close' (prepended: it runs before core's listener).
+ * The router has matched by then, also for requests aborted while their handler still runs.
  */
 function recordRouteAtEnd(ctx: KoaContext, record: RequestRecord): void {
   const onEnd = () => {
@@ -43,7 +43,6 @@ function recordRouteAtEnd(ctx: KoaContext, record: RequestRecord): void {
       reportFault('koa route', error);
     }
   };
-  ctx.res.prependOnceListener('finish', onEnd);
   ctx.res.prependOnceListener('close', onEnd);
 }
 
