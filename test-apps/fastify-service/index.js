@@ -17,6 +17,7 @@ async function main() {
 
   // Lifecycle hooks of the app itself: one async, one callback style (traced with HOOK_SPANS=1).
   app.addHook('onRequest', async function authenticate(request) {
+    if (!request.url.startsWith('/work/')) return;
     await sleep(0);
     request.hookSawSpan = tracing && require('@spanwise/trace-core').getActiveSpan() !== undefined;
   });
