@@ -2,7 +2,7 @@ import type { Span } from 'opentracing';
 import { getActiveSpan, getRequestSpan, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
 import { traceHooksAddedTo } from './instrumentation';
 import type { FastifyInstanceLike, FastifyReplyLike, FastifyTraceOptions, FastifyRequestLike, FastifyTracePlugin, HookDone } from './types';
-import { COMPONENT, isServerError, routeOf } from './utils';
+import { COMPONENT, routeOf } from './utils';
 
 // fastify-plugin only tags the function (skip-override, name, version range): the same at run time for
 // Fastify 4 and 5; its majors differ in their TypeScript types, which Spanwise does not use.
@@ -60,7 +60,7 @@ function restoreActiveSpan(request: FastifyRequestLike, _reply: FastifyReplyLike
 
 /** Runs for errors thrown or sent by handlers and hooks, before the error handler answers. */
 function onError(request: FastifyRequestLike, _reply: FastifyReplyLike, error: unknown, done: HookDone): void {
-  if (isServerError(error)) recordRequestError(request.raw, error);
+  recordRequestError(request.raw, error);
   done();
 }
 

@@ -3,6 +3,7 @@ import {
   getActiveSpan,
   getRequestRecord,
   getTracer,
+  isClientError,
   isRecording,
   isTracingSuppressed,
   recordError,
@@ -29,10 +30,7 @@ export function routeOf(request: FastifyRequestLike): string | undefined {
  * code tag shows them, the span is not marked as failed. Anything else is the server's.
  */
 export function isServerError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return true;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  const code = typeof statusCode === 'number' ? statusCode : status;
-  return !(typeof code === 'number' && code >= 400 && code < 500);
+  return !isClientError(error);
 }
 
 /**

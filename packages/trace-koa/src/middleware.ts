@@ -2,7 +2,7 @@ import { getRequestSpan, isRecording, recordRequestError, reportFault, setRoute,
 import type { Span } from 'opentracing';
 import { kMiddlewareSpans, patch } from './instrumentation';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
-import { COMPONENT, isServerError, routeOf } from './utils';
+import { COMPONENT, routeOf } from './utils';
 
 /**
  * Koa middleware tracing each request: mount it first, `app.use(traceMiddleware())`. The server span
@@ -17,7 +17,7 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
     try {
       return await withSpan(record.span, next);
     } catch (error) {
-      if (isServerError(error)) recordRequestError(ctx.req, error);
+      recordRequestError(ctx.req, error);
       // Koa's own error handling answers (status from err.status); the span ends when it has.
       throw error;
     }

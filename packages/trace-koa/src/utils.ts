@@ -1,4 +1,4 @@
-import { finishSpan, getActiveSpan, getRequestRecord, getTracer, isRecording, isTracingSuppressed, recordError, reportFault, TAGS, withSpan } from '@spanwise/trace-core';
+import { finishSpan, getActiveSpan, getRequestRecord, getTracer, isClientError, isRecording, isTracingSuppressed, recordError, reportFault, TAGS, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import type { KoaContext, KoaMiddleware, KoaNext, RouterLayer } from './types';
 
@@ -31,11 +31,7 @@ function isRouteFor(layer: RouterLayer | undefined, method: string): boolean {
  * are the client's: the status code tag shows them, the span is not marked as failed. Anything else is the server's.
  */
 export function isServerError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return true;
-  const { status, statusCode, code } = error as { status?: unknown; statusCode?: unknown; code?: unknown };
-  if (code === 'ENOENT') return false;
-  const httpStatus = typeof status === 'number' ? status : statusCode;
-  return !(typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500);
+  return !isClientError(error);
 }
 
 /** Errors already logged on the innermost middleware span they went through. */
