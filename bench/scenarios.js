@@ -39,4 +39,22 @@ module.exports = [
     setup: databaseEnv,
     variants: [untraced, traced(0.9)],
   },
+  {
+    name: 'koa GET /users/:id',
+    app: 'test-apps/koa-service/index.js',
+    path: '/users/42',
+    env: { KOA_DIR: path.join(ROOT, 'fixtures/koa3') },
+    variants: [untraced, jaegerReporter, traced(0.95), unsampled],
+    available: () => exists('test-apps/koa-service/index.js'),
+    unavailableReason: 'test-apps/koa-service missing',
+  },
+  {
+    name: 'fastify GET /users/:id',
+    app: 'test-apps/fastify-service/index.js',
+    path: '/users/42',
+    env: { FASTIFY_DIR: path.join(ROOT, 'fixtures/fastify5') },
+    variants: [untraced, jaegerReporter, traced(0.95), unsampled],
+    available: () => exists('test-apps/fastify-service/index.js'),
+    unavailableReason: 'test-apps/fastify-service missing',
+  },
 ];

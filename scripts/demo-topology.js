@@ -18,6 +18,8 @@ function demoServices(dbs) {
   const services = [
     { name: 'users-service', app: 'test-apps/express-service/index.js', env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express5') }, description: 'Express 5' },
     { name: 'gateway', app: 'test-apps/express-service/index.js', env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') }, downstream: 'users-service', description: 'Express 4, calls users-service' },
+    { name: 'catalog', app: 'test-apps/fastify-service/index.js', env: { FASTIFY_DIR: path.join(ROOT, 'fixtures/fastify5'), DOWNSTREAM_PATH: '/users/42' }, downstream: 'users-service', description: 'Fastify 5, calls users-service' },
+    { name: 'storefront', app: 'test-apps/koa-service/index.js', env: { KOA_DIR: path.join(ROOT, 'fixtures/koa3'), DOWNSTREAM_PATH: '/fanout' }, downstream: 'catalog', description: 'Koa 3, calls catalog' },
     { name: 'search-service', app: 'test-apps/search-service/index.js', env: { ES_URL: process.env.ES_URL || '' }, description: process.env.ES_URL ? `Elasticsearch at ${process.env.ES_URL}` : 'Elasticsearch client 9 against a local stand-in (no ES_URL given)' },
   ];
   if (dbs.env) services.push({ name: 'db-service', app: 'test-apps/db-service/index.js', env: dbs.env, description: 'one pooled MariaDB query and one Redis GET per request' });
@@ -27,6 +29,7 @@ function demoServices(dbs) {
 function demoRequests(s) {
   const requests = [
     { url: `${s.gateway.url}/fanout`, note: 'gateway awaits a timer, then calls users-service over HTTP' },
+    { url: `${s.storefront.url}/fanout`, note: 'Koa -> Fastify -> Express: one trace across three services' },
     { url: `${s.gateway.url}/api/orgs/7/users/42`, note: 'nested routers: one span named by the full route pattern' },
     { url: `${s['users-service'].url}/users/42?token=secret`, note: 'the token value is redacted in http.url' },
     { url: `${s.gateway.url}/error`, note: 'a thrown error: error=true and an error log' },

@@ -89,6 +89,7 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
   );
   app.get('/next-error', (req, res, next) => next(new RangeError('next boom')));
   app.get('/status500', (req, res) => res.status(500).json({ failed: true }));
+  app.get('/client-error', (req, res, next) => next(Object.assign(new Error('no such user'), { status: 404 })));
   app.get('/slow', (req, res) => setTimeout(() => res.json({ slow: true }), 50));
 
   app.get(
@@ -132,7 +133,7 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
 
   app.use((err, req, res, next) => {
     if (res.headersSent) return next(err);
-    res.status(500).json({ error: err.message, kind: err.name });
+    res.status(err.status >= 400 && err.status < 500 ? err.status : 500).json({ error: err.message, kind: err.name });
   });
   // After the error handler: its error reaches Express's final handler.
   app.get('/final-error', () => {

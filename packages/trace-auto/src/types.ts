@@ -1,8 +1,10 @@
 import type { ServerSpanOptions, SpanwiseOptions } from '@spanwise/trace-core';
 import type { ElasticsearchInstrumentationOptions } from '@spanwise/trace-elasticsearch';
 import type { ExpressTraceOptions } from '@spanwise/trace-express';
+import type { FastifyTraceOptions } from '@spanwise/trace-fastify';
 import type { HttpClientOptions } from '@spanwise/trace-http';
 import type { IoredisTracingOptions } from '@spanwise/trace-ioredis';
+import type { KoaTraceOptions } from '@spanwise/trace-koa';
 import type { Mysql2TracingOptions } from '@spanwise/trace-mysql2';
 
 /** The libraries auto-instrumentation knows, as written in `SPANWISE_ENABLED_INSTRUMENTATIONS` / `..._DISABLED_...`. */
@@ -19,9 +21,6 @@ export interface HttpAutoOptions {
   server?: ServerSpanOptions | false;
 }
 
-/** Server-span options of the Koa and Fastify adapters (they extend core's ServerSpanOptions). */
-export type FrameworkTraceOptions = ServerSpanOptions & Record<string, unknown>;
-
 /**
  * Options of `instrument()`. Per library: its adapter's options, or `false` to leave it alone.
  * `enabled`/`disabled` override `SPANWISE_ENABLED_INSTRUMENTATIONS`/`SPANWISE_DISABLED_INSTRUMENTATIONS`.
@@ -35,8 +34,8 @@ export interface AutoInstrumentOptions {
   tracing?: SpanwiseOptions;
   http?: HttpAutoOptions | false;
   express?: ExpressTraceOptions | false;
-  koa?: FrameworkTraceOptions | false;
-  fastify?: FrameworkTraceOptions | false;
+  koa?: KoaTraceOptions | false;
+  fastify?: FastifyTraceOptions | false;
   mysql2?: Mysql2TracingOptions | false;
   ioredis?: IoredisTracingOptions | false;
   elasticsearch?: ElasticsearchInstrumentationOptions | false;

@@ -38,6 +38,7 @@ export {
   getRequestSpan,
   setRoute,
   recordRequestError,
+  isClientError,
   isIgnoredRequest,
   type ServerSpanOptions,
   type RequestRecord,

@@ -168,10 +168,23 @@ export function setRoute(req: IncomingMessage, route: string): void {
   if (record) record.route = route;
 }
 
-/** Remember an error raised by the app's handlers; the first one is logged on the span when it finishes. */
+/**
+ * Remember an error raised by the app's handlers; the first one is logged on the span when it finishes.
+ * Errors that carry a 4xx status (http-errors style `status`/`statusCode`, or ENOENT answered as 404) are the
+ * client's mistake, not the service's failure: they are not recorded (the 4xx status code is on the span).
+ */
 export function recordRequestError(req: IncomingMessage, error: unknown): void {
   const record = getRequestRecord(req);
-  if (record && record.error === undefined) record.error = error ?? new Error('unknown error');
+  if (record && record.error === undefined && !isClientError(error)) record.error = error ?? new Error('unknown error');
+}
+
+/** True for errors that carry a 4xx HTTP status. */
+export function isClientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, statusCode, code } = error as { status?: unknown; statusCode?: unknown; code?: unknown };
+  if (code === 'ENOENT') return true;
+  const httpStatus = typeof status === 'number' ? status : statusCode;
+  return typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
 }
 
 function onResponseClose(this: TracedResponse): void {

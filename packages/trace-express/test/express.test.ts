@@ -159,6 +159,14 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       expect(span.tags.error).toBe(true);
       expect(span.logs.filter((log) => log.fields.event === 'error')).toEqual([]);
     });
+    it('an error with a 4xx status is the client\'s: no error tag, no error log, the status is on the span', async () => {
+      const response = await httpGet(app.url + '/client-error');
+      expect(response.status).toBe(404);
+      const span = await serverSpan('/client-error');
+      expect(span.tags['http.status_code']).toBe(404);
+      expect(span.tags.error).toBeUndefined();
+      expect(span.logs.filter((log) => log.fields.event === 'error')).toHaveLength(0);
+    });
   });
 
   test('a request aborted by the client is still reported, with http.aborted', async () => {

@@ -1,0 +1,246 @@
+/**
+ * @spanwise/trace-fastify against the real test-app (test-apps/fastify-service) on Fastify 4 and 5,
+ * its spans decoded from the UDP packets jaeger-client sends.
+ */
+import * as path from 'path';
+import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { abortedGet, childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
+
+const APP = 'test-apps/fastify-service/index.js';
+const FIXTURES = [
+  { name: 'Fastify 4', dir: 'fixtures/fastify4' },
+  { name: 'Fastify 5', dir: 'fixtures/fastify5' },
+];
+
+describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
+  let agent: AgentReceiver;
+  let app: RunningApp;
+  let untraced: RunningApp;
+  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'fastify-service', { FASTIFY_DIR: path.join(ROOT, dir), ...extra });
+
+  beforeAll(async () => {
+    agent = await startAgent({ port: 0 });
+    [app, untraced] = await Promise.all([startApp(APP, env({ SLOW_MS: '1500' })), startApp(APP, env({ TRACING: 'off' }))]);
+  });
+  afterAll(async () => {
+    await stopAllApps();
+    await agent.close();
+  });
+
+  async function get(route: string, headers: Record<string, string> = {}) {
+    const url = uniquePath(route);
+    const response = await httpGet(`${app.url}${url}`, headers);
+    return { response, span: await serverSpanOf(agent, url), url };
+  }
+
+  describe('route names', () => {
+    it.each([
+      ['/users/7', 'GET /users/:id', '/users/:id'],
+      ['/api/mid/3', 'GET /api/mid/:id', '/api/mid/:id'],
+      ['/api/v2/items/9', 'GET /api/v2/items/:item', '/api/v2/items/:item'],
+    ])('%s is named %s', async (route, operationName, pattern) => {
+      const { response, span } = await get(route);
+      expect(response.status).toBe(200);
+      expect(span.operationName).toBe(operationName);
+      expect(span.tags['http.route']).toBe(pattern);
+    });
+
+    it.each([
+      ['the default not-found handler', '/no/such/path/1'],
+      ['a plugin\'s setNotFoundHandler', '/handled/nothing/here'],
+    ])('a 404 from %s gets the low-cardinality name', async (_label, route) => {
+      const { response, span, url } = await get(route);
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: 404, body: plain.body });
+      expect(span.operationName).toBe('GET (unmatched)');
+      expect(span.tags['http.route']).toBeUndefined();
+      expect(span.tags['http.status_code']).toBe(404);
+      expect(span.tags.error).toBeUndefined();
+    });
+  });
+
+  it('tags the server span (component=fastify), decorates request.span (= getSpan(request)) and sends nothing more', async () => {
+    const { response, span, url } = await get('/work/0');
+    // The app's async onRequest hook (after an await) and the handler (after awaits) both see the span.
+    expect(JSON.parse(response.body)).toMatchObject({ active: true, hookSawSpan: true, requestSpan: true });
+    expect(span.serviceName).toBe('fastify-service');
+    expect(span.parentSpanId).toBe('0000000000000000');
+    expect(span.tags).toMatchObject({
+      component: 'fastify',
+      'span.kind': 'server',
+      'http.method': 'GET',
+      'http.url': url,
+      'http.status_code': 200,
+      'peer.ipv4': '127.0.0.1',
+    });
+    expect(span.tags.error).toBeUndefined();
+    const spans = await traceSpans(agent, span.traceId, 2);
+    expect(spans.map((s) => s.operationName).sort()).toEqual(['GET /work/:n', 'work']);
+  });
+
+  it.each([
+    ['uber-trace-id', (trace: string, parent: string) => `${trace}:${parent}:0:1`],
+    ['traceparent', (trace: string, parent: string) => `00-${trace}-${parent}-01`],
+  ])('continues the caller\'s trace from %s', async (header, format) => {
+    const trace = randomHex(32);
+    const parent = randomHex(16);
+    const { span } = await get('/users/2', { [header]: format(trace, parent) });
+    expect(span.traceId).toBe(trace);
+    expect(span.parentSpanId).toBe(parent);
+  });
+
+  it('makes the span active again for the handler when a hook continued outside the request\'s context', async () => {
+    const { response, span } = await get('/pooled/1');
+    expect(JSON.parse(response.body)).toMatchObject({ active: true });
+    const [work] = childrenOf(await traceSpans(agent, span.traceId, 2), span);
+    expect(work.operationName).toBe('work');
+  });
+
+  it('keeps the span active in a handler reached after a body that arrived in pieces', async () => {
+    const url = uniquePath('/echo/1');
+    const response = await slowPost(`${app.url}${url}`, JSON.stringify({ hello: 'world', pad: 'x'.repeat(2000) }), 60);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ active: true, echo: { hello: 'world' } });
+    const server = await serverSpanOf(agent, url);
+    expect(server.operationName).toBe('POST /echo/:n');
+    const [work] = childrenOf(await traceSpans(agent, server.traceId, 2), server);
+    expect(work.operationName).toBe('work');
+  });
+
+  describe('errors: error=true with an error log, the response is what Fastify answers untraced', () => {
+    it.each([
+      ['/error', 500, 'sync boom'],
+      ['/async-error', 500, 'async boom'],
+      ['/reply-error', 500, 'reply boom'],
+      // The plugin's own error handler answers 503: the error is still reported.
+      ['/handled/boom', 503, 'handled boom'],
+    ])('%s', async (route, status, message) => {
+      const { response, span, url } = await get(route);
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(response.status).toBe(status);
+      expect(span.tags.error).toBe(true);
+      expect(span.tags['http.status_code']).toBe(status);
+      expect(errorLog(span)).toMatchObject({ event: 'error', message, 'error.kind': 'Error', stack: expect.stringContaining(message) });
+    });
+
+    it('a 5xx status set by the app marks the span failed, without an error log', async () => {
+      const { response, span } = await get('/status500');
+      expect(response.status).toBe(500);
+      expect(JSON.parse(response.body)).toEqual({ failed: true });
+      expect(span.tags.error).toBe(true);
+      expect(errorLog(span)).toBeUndefined();
+    });
+
+    it('an error with a 4xx statusCode is the client\'s: status tagged, span not failed', async () => {
+      const { response, span, url } = await get('/client-error');
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(span.tags['http.status_code']).toBe(400);
+      expect(span.tags.error).toBeUndefined();
+    });
+  });
+
+  it('an unsampled incoming trace: no span is sent, the response is unchanged', async () => {
+    const trace = randomHex(32);
+    const url = uniquePath('/work/9');
+    const response = await httpGet(`${app.url}${url}`, { 'uber-trace-id': `${trace}:${randomHex(16)}:0:0` });
+    expect(response.status).toBe(200);
+    const marker = uniquePath('/users/9');
+    await httpGet(`${app.url}${marker}`);
+    await serverSpanOf(agent, marker);
+    expect(agent.spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
+  });
+
+  it('reports a request the client aborted', async () => {
+    const url = uniquePath('/slow');
+    await abortedGet(`${app.url}${url}`, 150);
+    const span = await serverSpanOf(agent, url);
+    expect(span.operationName).toBe('GET /slow');
+    expect(span.tags['http.aborted']).toBe(true);
+    expect(span.logs.some((l) => l.fields.event === 'aborted')).toBe(true);
+    expect(span.duration).toBeLessThan(1_400_000);
+  });
+
+  it('keeps 40 concurrent requests apart: each work span is under its own request', async () => {
+    const ns = Array.from({ length: 40 }, (_, i) => String(i));
+    const urls = ns.map((n) => uniquePath(`/work/${n}`));
+    const responses = await Promise.all(urls.map((u) => httpGet(`${app.url}${u}`)));
+    expect(responses.every((r) => r.status === 200 && JSON.parse(r.body).active === true)).toBe(true);
+    const spans = await agent.waitForSpans((all) => urls.every((u) => all.some((s) => s.tags['http.url'] === u)) && all.filter((s) => s.operationName === 'work').length >= 41, 10000);
+    for (const [i, url] of urls.entries()) {
+      const servers = spans.filter((s) => s.tags['http.url'] === url);
+      expect(servers).toHaveLength(1);
+      const work = spans.filter((s) => s.operationName === 'work' && s.parentSpanId === servers[0].spanId);
+      expect(work).toHaveLength(1);
+      expect(work[0].tags['work.n']).toBe(ns[i]);
+      expect(work[0].traceId).toBe(servers[0].traceId);
+    }
+  });
+
+  it('applies the options: ignore, operationName, requestHook/responseHook, headersAsTags', async () => {
+    const optionsApp = await startApp(
+      APP,
+      env({ TRACE_IGNORE: '/health,re:^/users/ignored', TRACE_OPERATION_NAME: '1', TRACE_HOOKS: '1', TRACE_HEADERS: 'x-tenant,authorization' }),
+    );
+    const ignored = ['/health', uniquePath('/users/ignored')];
+    for (const p of ignored) expect((await httpGet(`${optionsApp.url}${p}`)).status).toBe(200);
+    const url = uniquePath('/users/5');
+    await httpGet(`${optionsApp.url}${url}`, { 'x-tenant': 'acme', authorization: 'Bearer secret' });
+    const unmatched = uniquePath('/nowhere');
+    await httpGet(`${optionsApp.url}${unmatched}`);
+    const span = await serverSpanOf(agent, url);
+    expect(span.operationName).toBe('custom GET /users/:id');
+    expect(span.tags).toMatchObject({ 'app.request_hook': 'GET', 'app.response_status': 200, 'http.request.header.x-tenant': 'acme', component: 'fastify' });
+    expect(span.tags['http.request.header.authorization']).toBeUndefined();
+    expect(JSON.stringify(span)).not.toContain('secret');
+    expect((await serverSpanOf(agent, unmatched)).operationName).toBe('custom GET none');
+    expect(agent.spans.filter((s) => s.serviceName === 'fastify-service' && ignored.includes(String(s.tags['http.url'])))).toEqual([]);
+  });
+
+  describe('hook spans (hookSpans: true)', () => {
+    let spansApp: RunningApp;
+    beforeAll(async () => {
+      spansApp = await startApp(APP, env({ HOOK_SPANS: '1' }));
+    });
+
+    async function traceOf(route: string): Promise<{ server: DecodedSpan; spans: DecodedSpan[] }> {
+      const url = uniquePath(route);
+      await httpGet(`${spansApp.url}${url}`);
+      const server = await serverSpanOf(agent, url);
+      await new Promise((r) => setTimeout(r, 100));
+      return { server, spans: agent.spans.filter((s) => s.traceId === server.traceId) };
+    }
+
+    it('a child span of the server span per app hook (async and callback style); the handler stays under the server span', async () => {
+      const { server, spans } = await traceOf('/work/3');
+      const hooks = childrenOf(spans, server).filter((s) => s.tags['fastify.type'] === 'hook');
+      expect(hooks.map((s) => s.operationName).sort()).toEqual(['onRequest authenticate', 'preHandler loadUser']);
+      expect(hooks.every((s) => s.tags.component === 'fastify')).toBe(true);
+      const loadUser = hooks.find((s) => s.operationName === 'preHandler loadUser')!;
+      expect(loadUser.duration).toBeGreaterThanOrEqual(3000); // it calls done after a 5 ms timer
+      const work = spans.find((s) => s.operationName === 'work')!;
+      expect(work.parentSpanId).toBe(server.spanId);
+    });
+
+    it('a child plugin\'s hook that throws: its span and the server span record the error, the response is Fastify\'s', async () => {
+      const url = uniquePath('/hooked/fail');
+      const response = await httpGet(`${spansApp.url}${url}`);
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(response.status).toBe(500);
+      const server = await serverSpanOf(agent, url);
+      const spans = await traceSpans(agent, server.traceId, 4);
+      const failing = childrenOf(spans, server).find((s) => s.operationName === 'preHandler failingCheck')!;
+      expect(failing.tags.error).toBe(true);
+      expect(errorLog(failing)).toMatchObject({ message: 'hook boom' });
+      expect(errorLog(server)).toMatchObject({ message: 'hook boom' });
+    });
+
+    it('off by default: the plain app sends only the server span', async () => {
+      const { span } = await get('/users/3');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(agent.spans.filter((s) => s.traceId === span.traceId).map((s) => s.operationName)).toEqual(['GET /users/:id']);
+    });
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * @spanwise/trace-koa against the real test-app (test-apps/koa-service) on Koa 2 + @koa/router 12 and
+ * Koa 3 + @koa/router 15, its spans decoded from the UDP packets jaeger-client sends.
+ */
+import * as path from 'path';
+import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { abortedGet, childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
+
+const APP = 'test-apps/koa-service/index.js';
+const FIXTURES = [
+  { name: 'Koa 2 + @koa/router 12', dir: 'fixtures/koa2' },
+  { name: 'Koa 3 + @koa/router 15', dir: 'fixtures/koa3' },
+];
+
+describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
+  let agent: AgentReceiver;
+  let app: RunningApp;
+  let untraced: RunningApp;
+  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, dir), ...extra });
+
+  beforeAll(async () => {
+    agent = await startAgent({ port: 0 });
+    [app, untraced] = await Promise.all([startApp(APP, env({ SLOW_MS: '1500' })), startApp(APP, env({ TRACING: 'off' }))]);
+  });
+  afterAll(async () => {
+    await stopAllApps();
+    await agent.close();
+  });
+
+  async function get(route: string, headers: Record<string, string> = {}) {
+    const url = uniquePath(route);
+    const response = await httpGet(`${app.url}${url}`, headers);
+    return { response, span: await serverSpanOf(agent, url), url };
+  }
+
+  describe('route names', () => {
+    it.each([
+      ['/users/7', 'GET /users/:id', '/users/:id'],
+      ['/api/v1/items/9', 'GET /api/v1/items/:item', '/api/v1/items/:item'],
+      // The handler calls next() into a later router middleware: still the route's pattern.
+      ['/api/chain/3', 'GET /api/chain/:id', '/api/chain/:id'],
+    ])('%s is named %s', async (route, operationName, pattern) => {
+      const { response, span } = await get(route);
+      expect(response.status).toBe(200);
+      expect(span.operationName).toBe(operationName);
+      expect(span.tags['http.route']).toBe(pattern);
+    });
+
+    it('an unmatched path gets the low-cardinality name and no route tag', async () => {
+      const { response, span } = await get('/no/such/path/123');
+      expect(response.status).toBe(404);
+      expect(span.operationName).toBe('GET (unmatched)');
+      expect(span.tags['http.route']).toBeUndefined();
+      expect(span.tags['http.status_code']).toBe(404);
+      expect(span.tags.error).toBeUndefined();
+    });
+  });
+
+  it('tags the server span (component=koa) and sends nothing more for a plain request', async () => {
+    const { span, url } = await get('/users/1');
+    expect(span.serviceName).toBe('koa-service');
+    expect(span.parentSpanId).toBe('0000000000000000');
+    expect(span.tags).toMatchObject({
+      component: 'koa',
+      'span.kind': 'server',
+      'http.method': 'GET',
+      'http.url': url,
+      'http.status_code': 200,
+      'peer.ipv4': '127.0.0.1',
+    });
+    expect(span.tags.error).toBeUndefined();
+    expect(agent.spans.filter((s) => s.traceId === span.traceId)).toHaveLength(1);
+  });
+
+  it.each([
+    ['uber-trace-id', (trace: string, parent: string) => `${trace}:${parent}:0:1`],
+    ['traceparent', (trace: string, parent: string) => `00-${trace}-${parent}-01`],
+  ])('continues the caller\'s trace from %s', async (header, format) => {
+    const trace = randomHex(32);
+    const parent = randomHex(16);
+    const { span } = await get('/users/2', { [header]: format(trace, parent) });
+    expect(span.traceId).toBe(trace);
+    expect(span.parentSpanId).toBe(parent);
+  });
+
+  it('makes the server span active downstream and exposes it as ctx.state.span and getSpan(ctx)', async () => {
+    const { response, span } = await get('/work/1');
+    expect(JSON.parse(response.body)).toMatchObject({ active: true, stateSpan: true });
+    const [work] = childrenOf(await traceSpans(agent, span.traceId, 2), span);
+    expect(work.operationName).toBe('work');
+  });
+
+  it('keeps the span active after the handler read the body from the request\'s events', async () => {
+    const url = uniquePath('/echo/1');
+    const response = await slowPost(`${app.url}${url}`, JSON.stringify({ hello: 'world', pad: 'x'.repeat(2000) }), 60);
+    expect(JSON.parse(response.body)).toMatchObject({ active: true, echo: { hello: 'world' } });
+    const server = await serverSpanOf(agent, url);
+    expect(server.operationName).toBe('POST /echo/:n');
+    const [work] = childrenOf(await traceSpans(agent, server.traceId, 2), server);
+    expect(work.operationName).toBe('work');
+  });
+
+  describe('errors: error=true with an error log, the response is what Koa answers untraced', () => {
+    it.each([
+      ['/error', 500, 'sync boom'],
+      ['/async-error', 500, 'async boom'],
+      ['/ctx-throw', 500, 'ctx boom'],
+    ])('%s', async (route, status, message) => {
+      const { response, span, url } = await get(route);
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(response.status).toBe(status);
+      expect(span.tags.error).toBe(true);
+      expect(span.tags['http.status_code']).toBe(status);
+      expect(errorLog(span)).toMatchObject({ event: 'error', message, 'error.kind': expect.any(String), stack: expect.stringContaining(message) });
+    });
+
+    it('a 5xx status set by the app marks the span failed, without an error log', async () => {
+      const { response, span } = await get('/status500');
+      expect(response.status).toBe(500);
+      expect(JSON.parse(response.body)).toEqual({ failed: true });
+      expect(span.tags.error).toBe(true);
+      expect(span.tags['http.status_code']).toBe(500);
+      expect(errorLog(span)).toBeUndefined();
+    });
+
+    it('ctx.throw(400) is the client\'s error: status tagged, span not failed', async () => {
+      const { response, span, url } = await get('/client-error');
+      const plain = await httpGet(`${untraced.url}${url}`);
+      expect({ status: response.status, body: response.body }).toEqual({ status: plain.status, body: plain.body });
+      expect(span.tags['http.status_code']).toBe(400);
+      expect(span.tags.error).toBeUndefined();
+    });
+  });
+
+  it('an unsampled incoming trace: no span is sent, the response is unchanged', async () => {
+    const trace = randomHex(32);
+    const url = uniquePath('/work/9');
+    const response = await httpGet(`${app.url}${url}`, { 'uber-trace-id': `${trace}:${randomHex(16)}:0:0` });
+    expect(response.status).toBe(200);
+    const marker = uniquePath('/users/9');
+    await httpGet(`${app.url}${marker}`);
+    await serverSpanOf(agent, marker);
+    expect(agent.spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
+  });
+
+  it('reports a request the client aborted', async () => {
+    const url = uniquePath('/slow');
+    await abortedGet(`${app.url}${url}`, 150);
+    const span = await serverSpanOf(agent, url);
+    expect(span.operationName).toBe('GET /slow');
+    expect(span.tags['http.aborted']).toBe(true);
+    expect(span.logs.some((l) => l.fields.event === 'aborted')).toBe(true);
+    expect(span.duration).toBeLessThan(1_400_000);
+  });
+
+  it('keeps 40 concurrent requests apart: each work span is under its own request', async () => {
+    const ns = Array.from({ length: 40 }, (_, i) => String(i));
+    const urls = ns.map((n) => uniquePath(`/work/${n}`));
+    const responses = await Promise.all(urls.map((u) => httpGet(`${app.url}${u}`)));
+    expect(responses.every((r) => r.status === 200 && JSON.parse(r.body).active === true)).toBe(true);
+    const spans = await agent.waitForSpans((all) => urls.every((u) => all.some((s) => s.tags['http.url'] === u)) && all.filter((s) => s.operationName === 'work').length >= 40, 10000);
+    for (const [i, url] of urls.entries()) {
+      const servers = spans.filter((s) => s.tags['http.url'] === url);
+      expect(servers).toHaveLength(1);
+      const work = spans.filter((s) => s.operationName === 'work' && s.parentSpanId === servers[0].spanId);
+      expect(work).toHaveLength(1);
+      expect(work[0].tags['work.n']).toBe(ns[i]);
+      expect(work[0].traceId).toBe(servers[0].traceId);
+    }
+  });
+
+  it('applies the options: ignore, operationName, requestHook/responseHook, headersAsTags', async () => {
+    const optionsApp = await startApp(
+      APP,
+      env({ TRACE_IGNORE: '/health,re:^/users/ignored', TRACE_OPERATION_NAME: '1', TRACE_HOOKS: '1', TRACE_HEADERS: 'x-tenant,authorization' }),
+    );
+    const ignored = ['/health', uniquePath('/users/ignored')];
+    for (const p of ignored) expect((await httpGet(`${optionsApp.url}${p}`)).status).toBe(200);
+    const url = uniquePath('/users/5');
+    await httpGet(`${optionsApp.url}${url}`, { 'x-tenant': 'acme', authorization: 'Bearer secret' });
+    const unmatched = uniquePath('/nowhere');
+    await httpGet(`${optionsApp.url}${unmatched}`);
+    const span = await serverSpanOf(agent, url);
+    expect(span.operationName).toBe('custom GET /users/:id');
+    expect(span.tags).toMatchObject({ 'app.request_hook': 'GET', 'app.response_status': 200, 'http.request.header.x-tenant': 'acme', component: 'koa' });
+    expect(span.tags['http.request.header.authorization']).toBeUndefined();
+    expect(JSON.stringify(span)).not.toContain('secret');
+    expect((await serverSpanOf(agent, unmatched)).operationName).toBe('custom GET none');
+    expect(agent.spans.filter((s) => s.serviceName === 'koa-service' && ignored.includes(String(s.tags['http.url'])))).toEqual([]);
+  });
+
+  describe('middleware spans (middlewareSpans: true)', () => {
+    let spansApp: RunningApp;
+    beforeAll(async () => {
+      spansApp = await startApp(APP, env({ MIDDLEWARE_SPANS: '1' }));
+    });
+
+    async function traceOf(route: string): Promise<{ server: DecodedSpan; spans: DecodedSpan[] }> {
+      const url = uniquePath(route);
+      await httpGet(`${spansApp.url}${url}`);
+      const server = await serverSpanOf(agent, url);
+      await new Promise((r) => setTimeout(r, 100));
+      return { server, spans: agent.spans.filter((s) => s.traceId === server.traceId) };
+    }
+
+    it('a child span per middleware mounted after traceMiddleware, named after it, nested as Koa runs them', async () => {
+      const { server, spans } = await traceOf('/work/2');
+      const [timer] = childrenOf(spans, server);
+      expect(timer.operationName).toBe('requestTimer');
+      expect(timer.tags).toMatchObject({ component: 'koa', 'koa.type': 'middleware', 'koa.name': 'requestTimer' });
+      const [router] = childrenOf(spans, timer);
+      expect(router.tags['koa.type']).toBe('middleware');
+      // The handler's own span is under the router's middleware span, inside the same trace.
+      const work = spans.find((s) => s.operationName === 'work')!;
+      expect(work.parentSpanId).toBe(router.spanId);
+      expect(server.operationName).toBe('GET /work/:n');
+    });
+
+    it('an error is logged on the innermost middleware span it went through, and on the server span', async () => {
+      const { server, spans } = await traceOf('/error');
+      const middlewareSpans = spans.filter((s) => s.tags['koa.type'] === 'middleware');
+      expect(middlewareSpans.length).toBeGreaterThanOrEqual(2);
+      expect(middlewareSpans.filter((s) => errorLog(s) !== undefined)).toHaveLength(1);
+      expect(errorLog(server)).toMatchObject({ message: 'sync boom' });
+    });
+
+    it('off by default: the plain app sends only the server span', async () => {
+      const { span } = await get('/users/3');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(agent.spans.filter((s) => s.traceId === span.traceId).map((s) => s.operationName)).toEqual(['GET /users/:id']);
+    });
+  });
+});

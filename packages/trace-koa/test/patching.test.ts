@@ -1,0 +1,20 @@
+import * as path from 'path';
+import { ROOT, runScript } from '../../../test-support';
+
+describe.each(['fixtures/koa2', 'fixtures/koa3'])('middleware-span patch of Koa (%s)', (dir) => {
+  it('wraps only what is mounted after a trace middleware asking for it; unpatch() restores use(), patch() re-applies', async () => {
+    const run = await runScript(path.join(__dirname, 'processes/patching.js'), { KOA_DIR: path.join(ROOT, dir) });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.output.trim().split('\n').pop()!)).toEqual({
+      beforeUnwrapped: true,
+      afterWrapped: true,
+      wrappedKeepsShape: true,
+      useReturnsApp: true,
+      otherAppUnwrapped: true,
+      useRestored: true,
+      afterUnpatchUnwrapped: true,
+      repatchedWrapped: true,
+      badArgumentStillRefused: true,
+    });
+  });
+});
