@@ -95,6 +95,40 @@ describe('register: apps traced with no code change', () => {
     });
   });
 
+  describe.each([
+    ['koa2', 'koa-app.js', { KOA_FIXTURE: 'koa2' }, '/users'],
+    ['koa3', 'koa-app.js', { KOA_FIXTURE: 'koa3' }, '/users'],
+    ['fastify4', 'fastify-app.js', { FASTIFY_FIXTURE: 'fastify4' }, '/api/users'],
+    ['fastify5', 'fastify-app.js', { FASTIFY_FIXTURE: 'fastify5' }, '/api/users'],
+  ])('%s without app.use(...) / register(...)', (fixture, app, appEnv, users) => {
+    const component = fixture.replace(/\d+$/, '');
+
+    it('names the one server span of each request by its route, records errors, and 404s as unmatched', async () => {
+      const running = await startApp(script(app), tracingEnv(agent, fixture, appEnv), withRegister);
+      expect(await httpGet(`${running.url}${users}/7`)).toMatchObject({ status: 200, body: '{"id":"7"}' });
+      expect((await httpGet(`${running.url}/fail`)).status).toBe(500);
+      expect((await httpGet(`${running.url}/nope`)).status).toBe(404);
+      await agent.waitForSpans(3, 5000);
+      await sleep(200);
+      const spans = serverSpans(agent.spans);
+      expect(spans.map((s) => s.operationName).sort()).toEqual(['GET (unmatched)', 'GET /fail', `GET ${users}/:id`].sort());
+      for (const span of spans) expect(span.tags.component).toBe(component);
+      const failed = byUrl(spans, '/fail')[0];
+      expect(failed.tags).toMatchObject({ error: true, 'http.status_code': 500 });
+      expect(failed.logs.some((l) => l.fields.message === 'handler failed')).toBe(true);
+    });
+
+    it('an app that also installs the trace middleware/plugin itself still gets exactly one server span per request', async () => {
+      const running = await startApp(script(app), tracingEnv(agent, `${fixture}-own`, { ...appEnv, OWN_MIDDLEWARE: '1' }), withRegister);
+      for (let i = 0; i < 3; i++) expect((await httpGet(`${running.url}${users}/${i}`)).status).toBe(200);
+      await agent.waitForSpans(3, 5000);
+      await sleep(300);
+      const spans = serverSpans(agent.spans);
+      expect(spans).toHaveLength(3);
+      expect(new Set(spans.map((s) => s.operationName))).toEqual(new Set([`GET ${users}/:id`]));
+    });
+  });
+
   describe('instrument() in code', () => {
     it('takes per-library options (shared server options, framework options, false) and uninstrument() removes every patch', async () => {
       const app = await startApp(script('instrument-in-code.js'), tracingEnv(agent, 'in-code'));
@@ -189,6 +223,27 @@ describe('register: apps traced with no code change', () => {
         await agent.waitForSpans(1, 5000);
         expect(occurrences(app.output(), 'express@3.21.2 is outside the versions Spanwise')).toBe(1);
         expect(app.output()).toContain('it is not traced');
+      } finally {
+        old.remove();
+      }
+    });
+
+    it('a Fastify outside the supported majors gets no plugin (registering it would fail the app), with a warning', async () => {
+      // A stand-in Fastify 3 that announces its instances on the diagnostics channel, as Fastify does.
+      const old = fakePackage('fastify', {
+        'package.json': '{"name":"fastify","version":"3.29.0","main":"index.js"}',
+        'index.js': `const dc = require('diagnostics_channel');
+module.exports = function fastify() {
+  const instance = { version: '3.29.0', plugins: 0, register() { this.plugins++; } };
+  dc.channel('fastify.initialization').publish({ fastify: instance });
+  if (instance.plugins !== 0) throw new Error('a plugin was registered on Fastify 3');
+  return instance;
+};`,
+      });
+      try {
+        const app = await startApp(script('require-module.js'), tracingEnv(agent, 'old-fastify', { MODULE_PATH: old.packageDir, CALL_MODULE: '1' }), withRegister);
+        expect((await httpGet(`${app.url}/`)).body).toBe('ok');
+        expect(occurrences(app.output(), "fastify@3.29.0 is outside the versions Spanwise's fastify instrumentation supports (>=4.0.0 <6): it is not traced")).toBe(1);
       } finally {
         old.remove();
       }
