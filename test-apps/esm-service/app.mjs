@@ -45,17 +45,18 @@ async function expressServer() {
 
 async function koaServer() {
   const { default: Koa } = await import('koa');
+  const { default: Router } = await import('@koa/router');
   const app = new Koa();
-  app.use(async (ctx) => {
-    const user = /^\/users\/([^/]+)$/.exec(ctx.path);
-    const name = ctx.path.slice(1);
-    if (user) ctx.body = await handlers.user({ id: user[1] });
-    else if (handlers[name]) {
-      const body = await handlers[name]();
-      ctx.status = body.status ?? 200;
-      ctx.body = body;
-    }
+  const router = new Router();
+  router.get('/users/:id', async (ctx) => {
+    ctx.body = await handlers.user(ctx.params);
   });
+  for (const name of ['search', 'db', 'cache', 'fanout']) router.get(`/${name}`, async (ctx) => {
+    const body = await handlers[name]();
+    ctx.status = body.status ?? 200;
+    ctx.body = body;
+  });
+  app.use(router.routes());
   return http.createServer(app.callback());
 }
 

@@ -82,6 +82,23 @@ describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => 
     expect(serverSpans(agent.spans).find((s) => s.serviceName === 'downstream')).toMatchObject({ parentSpanId: client.spanId, traceId: front.traceId });
   });
 
+  it.each([
+    ['koa', 'koa'],
+    ['fastify', 'fastify'],
+  ])('%s imported from ESM: its one server span is named by route, with the client spans under it', async (framework, component) => {
+    const app = await startApp(ESM_SERVICE, env(framework), esmFlag);
+    const user = await requestAndCollect(`${app.url}/users/42`, 1);
+    expect(user.server).toMatchObject({ operationName: 'GET /users/:id' });
+    expect(user.server.tags.component).toBe(component);
+    const search = await requestAndCollect(`${app.url}/search`, 2);
+    expect(search.server.operationName).toBe('GET /search');
+    expect(search.children.map((s) => s.operationName)).toEqual(['elasticsearch.search']);
+    const cache = await requestAndCollect(`${app.url}/cache`, 3);
+    expect(cache.children.map((s) => s.tags['db.type'])).toEqual(['redis', 'redis']);
+    const db = await requestAndCollect(`${app.url}/db`, 2);
+    expect(db.children.map((s) => s.tags['db.type'])).toEqual(['sql']);
+  });
+
   it('a plain ESM http server: one server span named by method, with the client spans under it', async () => {
     const app = await startApp(ESM_SERVICE, env('http'), esmFlag);
     const search = await requestAndCollect(`${app.url}/search`, 2);
@@ -97,5 +114,6 @@ describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => 
     expect(app.output()).toMatch(/auto-instrumentation express: patched express@5\.\d+\.\d+/);
     expect(app.output()).toMatch(/auto-instrumentation ioredis: patched ioredis@5\.\d+\.\d+/);
     expect(app.output()).toMatch(/auto-instrumentation mysql2: patched mysql2@3\.\d+\.\d+/);
+    expect(app.output()).toContain('auto-instrumentation koa: enabled, not loaded by the app (yet)');
   });
 });
