@@ -28,7 +28,8 @@ const state: { express?: ExpressMiddleware; koa?: KoaMiddleware; fastify?: Fasti
 
 // --- Express -------------------------------------------------------------------------------------------
 
-function wrapAppHandle(original: AnyFunction): AnyFunction {
+/** @internal Exported for tests. */
+export function wrapAppHandle(original: AnyFunction): AnyFunction {
   return function handle(this: unknown, req: IncomingMessage, res: ServerResponse) {
     const middleware = state.express;
     // A mounted sub-app runs inside its parent's request: the parent already traced it.
@@ -39,21 +40,25 @@ function wrapAppHandle(original: AnyFunction): AnyFunction {
   };
 }
 
-/** Run the trace middleware, then the app. A fault in the middleware before it calls on still lets the app run. */
+/**
+ * Run the trace middleware, then the app, exactly once. The middleware calls on synchronously; should it fail
+ * before that (or not call on at once), the app runs untraced, and a late call on is ignored.
+ */
 function runBefore(middleware: ExpressMiddleware, original: AnyFunction, app: unknown, args: unknown[], req: IncomingMessage, res: ServerResponse): unknown {
-  let entered = false;
+  let ran = false;
   let result: unknown;
-  const continueToApp = () => {
-    entered = true;
+  const runApp = () => {
+    if (ran) return;
+    ran = true;
     result = original.apply(app, args);
   };
   try {
-    middleware(req, res, continueToApp);
+    middleware(req, res, runApp);
   } catch (error) {
-    if (entered) throw error;
+    if (ran) throw error; // the app's own error, thrown through the middleware: unchanged
     reportFault('express auto-instrumentation', error);
   }
-  if (!entered) return original.apply(app, args);
+  if (!ran) runApp();
   return result;
 }
 
@@ -93,7 +98,8 @@ function traced(fnMiddleware: AnyFunction, middleware: KoaMiddleware): AnyFuncti
   return composed;
 }
 
-function wrapHandleRequest(original: AnyFunction): AnyFunction {
+/** @internal Exported for tests. */
+export function wrapHandleRequest(original: AnyFunction): AnyFunction {
   return function handleRequest(this: unknown, ctx: unknown, fnMiddleware: unknown) {
     const middleware = state.koa;
     if (middleware === undefined || typeof fnMiddleware !== 'function' || arguments.length !== 2) {

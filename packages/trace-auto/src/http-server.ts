@@ -25,7 +25,8 @@ function isResponse(value: unknown): value is ServerResponse {
   return typeof (value as ServerResponse | undefined)?.once === 'function';
 }
 
-function wrapEmit(original: AnyFunction): AnyFunction {
+/** @internal Exported for tests. */
+export function wrapEmit(original: AnyFunction): AnyFunction {
   return function emit(this: unknown, event: unknown, req?: unknown, res?: unknown) {
     if (event !== 'request' && event !== 'checkContinue') {
       if (event === 'listening' && state.onListening) state.onListening();

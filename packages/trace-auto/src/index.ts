@@ -5,6 +5,5 @@
  */
 export { instrument, uninstrument, instrumentationStatus } from './auto';
 export { patchHttpServer, unpatchHttpServer, HTTP_SERVER_COMPONENT } from './http-server';
-export { settingsFromEnv, selectInstrumentations } from './config';
 export { INSTRUMENTATION_NAMES } from './types';
-export type { AutoInstrumentOptions, AutoSettings, HttpAutoOptions, InstrumentationName, InstrumentationStatus } from './types';
+export type { AutoInstrumentOptions, HttpAutoOptions, InstrumentationName, InstrumentationStatus } from './types';

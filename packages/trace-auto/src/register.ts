@@ -1,4 +1,4 @@
-import { ConfigurationError, log, resolveConfig, setLogLevel } from '@spanwise/trace-core';
+import { ConfigurationError, log, reportFault, resolveConfig, setLogLevel } from '@spanwise/trace-core';
 import { instrument, instrumentEsm } from './auto';
 
 /**
@@ -24,7 +24,11 @@ export function registerFromEnvironment(mode: { esm: boolean }): void {
     }
     if (mode.esm && !g[kRegistered]!.esm) g[kRegistered]!.esm = instrumentEsm();
   } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
+    if (!(error instanceof ConfigurationError)) {
+      // A fault of Spanwise's own must not stop the app: it runs, untraced where the fault hit.
+      reportFault('@spanwise/trace-auto/register', error);
+      return;
+    }
     process.stderr.write(`[spanwise] ${error.message}\n`);
     process.exit(1);
   }
