@@ -11,6 +11,13 @@ const untraced = { name: 'untraced', env: { TRACING: 'off' } };
 const traced = (target, env = {}, name = 'traced (100% sampled)') => ({ name, traced: true, env: { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', ...env }, target });
 const jaegerReporter = traced(undefined, { SPANWISE_REPORTER: 'jaeger-client' }, 'traced, jaeger-client reporter');
 const unsampled = traced(0.98, { JAEGER_SAMPLER_PARAM: '0' }, 'traced, unsampled');
+/** For comparison: the same untraced app with the OpenTelemetry SDK preloaded (bench/otel/preload.js), exporting OTLP. */
+const openTelemetry = {
+  name: 'OpenTelemetry http+express (BatchSpanProcessor, OTLP)',
+  otlp: true,
+  nodeArgs: ['--require', 'bench/otel/preload.js'],
+  env: { TRACING: 'off' },
+};
 
 /** MariaDB and Redis for the db scenario: MYSQL_URL/REDIS_URL, or private servers started for the run. */
 async function databaseEnv() {
@@ -25,7 +32,7 @@ module.exports = [
     app: 'test-apps/express-service/index.js',
     path: '/users/42',
     env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') },
-    variants: [untraced, jaegerReporter, traced(0.95), unsampled],
+    variants: [untraced, jaegerReporter, traced(0.95), unsampled, openTelemetry],
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
   },
