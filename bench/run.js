@@ -5,7 +5,8 @@
  * For each scenario: alternating rounds untraced / traced (100% sampling, spans really sent over UDP to a local
  * receiver that decodes and counts them), autocannon as the load generator. The app is pinned to CPU 1 and the load
  * generator to CPU 0 when `taskset` exists. Reports req/s, p99 and the traced/untraced ratio (median of the pairs),
- * and spans delivered per request, and writes docs/benchmarks.md.
+ * and spans delivered per request, and writes docs/benchmarks.md. The OpenTelemetry variant (bench/otel) exports OTLP/HTTP
+ * to a counting sink in this process instead (its spans delivered come from that sink).
  *
  * Options (env): BENCH_DURATION (s per round, default 5), BENCH_PAIRS (default 3), BENCH_CONNECTIONS (default 32),
  * BENCH_ONLY (substring of scenario names), BENCH_NO_WRITE=1 (do not write docs/benchmarks.md).
@@ -16,6 +17,7 @@ const os = require('os');
 const path = require('path');
 const autocannon = require('autocannon');
 const { startAgent } = require('@spanwise/agent');
+const { startOtlpSink } = require('./otel/otlp-sink');
 const scenarios = require('./scenarios');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,12 +33,20 @@ const hasTaskset = (() => {
   }
 })();
 
-function startService(scenario, variant, agentPort) {
+/** Environment of the app for one variant: where its spans go (the Jaeger agent receiver, or the OTLP sink). */
+function serviceEnv(scenario, variant, sinks) {
   const env = { ...process.env, PORT: '0', JAEGER_SERVICE_NAME: `bench-${variant.name}`, ...scenario.env, ...variant.env };
-  if (agentPort) Object.assign(env, { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agentPort) });
+  if (variant.traced) Object.assign(env, { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(sinks.agent.port) });
+  if (variant.otlp) Object.assign(env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sinks.otlp.url });
+  return env;
+}
+
+function startService(scenario, variant, sinks) {
+  const env = serviceEnv(scenario, variant, sinks);
   const script = path.join(ROOT, scenario.app);
+  const nodeArgs = (variant.nodeArgs ?? []).map((arg) => arg.replace(/^bench\//, `${__dirname}/`));
   const command = hasTaskset ? 'taskset' : process.execPath;
-  const args = hasTaskset ? ['-c', '1', process.execPath, script] : [script];
+  const args = hasTaskset ? ['-c', '1', process.execPath, ...nodeArgs, script] : [...nodeArgs, script];
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: path.dirname(script) });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -73,12 +83,23 @@ function pinSelf() {
   if (hasTaskset) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 }
 
-async function round(scenario, variant, agent) {
-  const service = await startService(scenario, variant, variant.traced ? agent.port : undefined);
+/**
+ * Spans delivered for the requests of the measured load: those that started after it began, so spans of the warm-up
+ * that were still queued in the app when it ended are not counted.
+ */
+function spansDelivered(variant, sinks, sinceMs) {
+  if (variant.otlp) return sinks.otlp.countSince(sinceMs);
+  return sinks.agent.spans.reduce((n, span) => (span.startTime >= sinceMs * 1000 ? n + 1 : n), 0);
+}
+
+async function round(scenario, variant, sinks) {
+  const service = await startService(scenario, variant, sinks);
   try {
     const url = `http://127.0.0.1:${service.port}${scenario.path}`;
     await load(url.replace(/\d+$/, '1')).catch(() => {}); // warm-up is the first second of JIT; short on purpose
-    agent.clear();
+    sinks.agent.clear();
+    sinks.otlp.clear();
+    const startMs = Date.now();
     const cpuBefore = cpuSeconds(service.child.pid);
     const result = await load(url);
     const cpuAfter = cpuSeconds(service.child.pid);
@@ -86,7 +107,7 @@ async function round(scenario, variant, agent) {
     await new Promise((r) => setTimeout(r, 300));
     const requests = result.requests.total;
     const cpuPerRequest = cpuBefore === undefined || cpuAfter === undefined ? NaN : ((cpuAfter - cpuBefore) * 1e6) / Math.max(1, requests);
-    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: agent.spans.length, cpuPerRequest };
+    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: spansDelivered(variant, sinks, startMs), cpuPerRequest };
   } finally {
     service.child.kill('SIGKILL');
   }
@@ -94,13 +115,13 @@ async function round(scenario, variant, agent) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function runScenario(scenario, agent) {
+async function runScenario(scenario, sinks) {
   const variants = scenario.variants;
   const rows = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (let pair = 0; pair < PAIRS; pair++) {
     const order = pair % 2 === 0 ? variants : [...variants].reverse();
     for (const variant of order) {
-      const r = await round(scenario, variant, agent);
+      const r = await round(scenario, variant, sinks);
       rows[variant.name].push(r);
       process.stdout.write(`  ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | CPU ${r.cpuPerRequest.toFixed(0)} µs/req | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}\n`);
     }
@@ -135,9 +156,9 @@ function table(results) {
 
 function machine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  const versions = ['express', 'jaeger-client', 'autocannon'].map((name) => {
+  const versions = ['express', 'jaeger-client', 'autocannon', '@opentelemetry/sdk-node', '@opentelemetry/auto-instrumentations-node'].map((name) => {
     try {
-      return `${name} ${require(require.resolve(`${name}/package.json`, { paths: [ROOT] })).version}`;
+      return `${name} ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version}`;
     } catch {
       return `${name} ?`;
     }
@@ -149,7 +170,7 @@ async function main() {
   pinSelf();
   const only = process.env.BENCH_ONLY;
   const selected = scenarios.filter((s) => !only || s.name.includes(only));
-  const agent = await startAgent({ port: 0 });
+  const sinks = { agent: await startAgent({ port: 0 }), otlp: await startOtlpSink() };
   const results = [];
   console.log(`spanwise bench: ${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections\n${machine()}`);
   try {
@@ -159,10 +180,12 @@ async function main() {
         continue;
       }
       if (scenario.setup) Object.assign(scenario.env, await scenario.setup());
-      results.push(...(await runScenario(scenario, agent)));
+      results.push(...(await runScenario(scenario, sinks)));
     }
   } finally {
-    await agent.close();
+    await sinks.agent.close();
+    await sinks.otlp.close();
+    if (sinks.otlp.errors.length) console.error(`OTLP sink refused ${sinks.otlp.errors.length} requests, first: ${sinks.otlp.errors[0]}`);
     await require('../test-support/servers.js').stopServers().catch(() => {});
   }
   const md = table(results);

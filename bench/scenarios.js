@@ -11,8 +11,17 @@ const untraced = { name: 'untraced', env: { TRACING: 'off' } };
 const traced = (target, env = {}, name = 'traced (100% sampled)') => ({ name, traced: true, env: { JAEGER_SAMPLER_TYPE: 'const', JAEGER_SAMPLER_PARAM: '1', ...env }, target });
 const jaegerReporter = traced(undefined, { SPANWISE_REPORTER: 'jaeger-client' }, 'traced, jaeger-client reporter');
 const unsampled = traced(0.98, { JAEGER_SAMPLER_PARAM: '0' }, 'traced, unsampled');
-// The untraced app, traced by @spanwise/trace-auto alone: http server layer + framework adapter + client patches.
-const autoRegister = traced(0.9, { TRACING: 'off', NODE_OPTIONS: '--require @spanwise/trace-auto/register' }, 'traced by register (no code change)');
+/** The floor under every traced variant: Spanwise loaded with a no-op tracer, so only the per-request AsyncLocalStorage context and the framework hooks run. */
+const contextOnly = { name: 'context only (no-op tracer)', env: { JAEGER_DISABLED: 'true' } };
+/** For comparison: the same untraced app with the OpenTelemetry SDK preloaded (bench/otel/preload.js), exporting OTLP. */
+const openTelemetry = {
+  name: 'OpenTelemetry http+express (BatchSpanProcessor, OTLP)',
+  otlp: true,
+  nodeArgs: ['--require', 'bench/otel/preload.js'],
+  env: { TRACING: 'off' },
+};
+/** The same untraced app traced by @spanwise/trace-auto alone (http server layer, framework adapter, client patches). */
+const autoRegister = { ...traced(0.9, { TRACING: 'off' }, 'traced by register (no code change)'), nodeArgs: ['--require', '@spanwise/trace-auto/register'] };
 
 /** MariaDB and Redis for the db scenario: MYSQL_URL/REDIS_URL, or private servers started for the run. */
 async function databaseEnv() {
@@ -27,7 +36,7 @@ module.exports = [
     app: 'test-apps/express-service/index.js',
     path: '/users/42',
     env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') },
-    variants: [untraced, jaegerReporter, traced(0.95), unsampled, autoRegister],
+    variants: [untraced, jaegerReporter, traced(0.95), unsampled, contextOnly, openTelemetry, autoRegister],
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
   },

@@ -1,7 +1,7 @@
 'use strict';
 // Koa test service. KOA_DIR picks the fixture (koa + @koa/router); TRACING=off runs it untraced.
 const path = require('path');
-const { traceOptionsFromEnv, sleep, randomDelay, callDownstream, patchHttpClient } = require('./common');
+const { traceOptionsFromEnv, sleep, randomDelay, callDownstream, patchHttpClient } = require('../../test-support/app-common');
 
 const tracing = process.env.TRACING !== 'off';
 if (tracing) patchHttpClient();
