@@ -90,8 +90,10 @@ export const REGISTRY: readonly RegistryEntry[] = [
     esmImports: false,
     enable(adapter, options, context) {
       const { client, server } = options as { client?: object | false; server?: ServerSpanOptions | false };
-      if (server !== false) patchHttpServer(server ?? {}, context.onListening);
-      if (client !== false) adapter?.patch?.(client ?? {});
+      if (server === false) unpatchHttpServer();
+      else patchHttpServer(server ?? {}, context.onListening);
+      if (client === false) adapter?.unpatch?.();
+      else adapter?.patch?.(client ?? {});
     },
     disable(adapter) {
       unpatchHttpServer();
