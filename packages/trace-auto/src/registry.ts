@@ -157,7 +157,3 @@ export const REGISTRY: readonly RegistryEntry[] = [
     },
   }),
 ];
-
-export function entryOf(name: InstrumentationName): RegistryEntry {
-  return REGISTRY.find((entry) => entry.name === name)!;
-}
