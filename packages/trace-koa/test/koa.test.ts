@@ -4,7 +4,8 @@
  */
 import * as path from 'path';
 import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
-import { abortedGet, childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
+import { serverConformanceTests } from '../../../test-support/server-conformance';
+import { childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
 
 const APP = 'test-apps/koa-service/index.js';
 const FIXTURES = [
@@ -133,62 +134,7 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     });
   });
 
-  it('an unsampled incoming trace: no span is sent, the response is unchanged', async () => {
-    const trace = randomHex(32);
-    const url = uniquePath('/work/9');
-    const response = await httpGet(`${app.url}${url}`, { 'uber-trace-id': `${trace}:${randomHex(16)}:0:0` });
-    expect(response.status).toBe(200);
-    const marker = uniquePath('/users/9');
-    await httpGet(`${app.url}${marker}`);
-    await serverSpanOf(agent, marker);
-    expect(agent.spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
-  });
-
-  it('reports a request the client aborted', async () => {
-    const url = uniquePath('/slow');
-    await abortedGet(`${app.url}${url}`, 150);
-    const span = await serverSpanOf(agent, url);
-    expect(span.operationName).toBe('GET /slow');
-    expect(span.tags['http.aborted']).toBe(true);
-    expect(span.logs.some((l) => l.fields.event === 'aborted')).toBe(true);
-    expect(span.duration).toBeLessThan(1_400_000);
-  });
-
-  it('keeps 40 concurrent requests apart: each work span is under its own request', async () => {
-    const ns = Array.from({ length: 40 }, (_, i) => String(i));
-    const urls = ns.map((n) => uniquePath(`/work/${n}`));
-    const responses = await Promise.all(urls.map((u) => httpGet(`${app.url}${u}`)));
-    expect(responses.every((r) => r.status === 200 && JSON.parse(r.body).active === true)).toBe(true);
-    const spans = await agent.waitForSpans((all) => urls.every((u) => all.some((s) => s.tags['http.url'] === u)) && all.filter((s) => s.operationName === 'work').length >= 40, 10000);
-    for (const [i, url] of urls.entries()) {
-      const servers = spans.filter((s) => s.tags['http.url'] === url);
-      expect(servers).toHaveLength(1);
-      const work = spans.filter((s) => s.operationName === 'work' && s.parentSpanId === servers[0].spanId);
-      expect(work).toHaveLength(1);
-      expect(work[0].tags['work.n']).toBe(ns[i]);
-      expect(work[0].traceId).toBe(servers[0].traceId);
-    }
-  });
-
-  it('applies the options: ignore, operationName, requestHook/responseHook, headersAsTags', async () => {
-    const optionsApp = await startApp(
-      APP,
-      env({ TRACE_IGNORE: '/health,re:^/users/ignored', TRACE_OPERATION_NAME: '1', TRACE_HOOKS: '1', TRACE_HEADERS: 'x-tenant,authorization' }),
-    );
-    const ignored = ['/health', uniquePath('/users/ignored')];
-    for (const p of ignored) expect((await httpGet(`${optionsApp.url}${p}`)).status).toBe(200);
-    const url = uniquePath('/users/5');
-    await httpGet(`${optionsApp.url}${url}`, { 'x-tenant': 'acme', authorization: 'Bearer secret' });
-    const unmatched = uniquePath('/nowhere');
-    await httpGet(`${optionsApp.url}${unmatched}`);
-    const span = await serverSpanOf(agent, url);
-    expect(span.operationName).toBe('custom GET /users/:id');
-    expect(span.tags).toMatchObject({ 'app.request_hook': 'GET', 'app.response_status': 200, 'http.request.header.x-tenant': 'acme', component: 'koa' });
-    expect(span.tags['http.request.header.authorization']).toBeUndefined();
-    expect(JSON.stringify(span)).not.toContain('secret');
-    expect((await serverSpanOf(agent, unmatched)).operationName).toBe('custom GET none');
-    expect(agent.spans.filter((s) => s.serviceName === 'koa-service' && ignored.includes(String(s.tags['http.url'])))).toEqual([]);
-  });
+  serverConformanceTests({ app: () => app, agent: () => agent, script: APP, env, component: 'koa', serviceName: 'koa-service' });
 
   describe('middleware spans (middlewareSpans: true)', () => {
     let spansApp: RunningApp;
