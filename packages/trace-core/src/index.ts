@@ -37,6 +37,7 @@ export {
   getRequestRecord,
   getRequestSpan,
   setRoute,
+  resolveRouteAtEnd,
   recordRequestError,
   isClientError,
   isIgnoredRequest,

@@ -35,6 +35,9 @@ export interface RequestRecord {
   error?: unknown;
   options: ServerSpanOptions;
   finished: boolean;
+  /** Reads the route when the span ends (frameworks whose router matches after the adapter ran); see `resolveRouteAtEnd`. */
+  routeResolver?: (source: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  routeSource?: unknown;
 }
 
 const kRecord = Symbol.for('spanwise.request.record');
@@ -169,6 +172,27 @@ export function setRoute(req: IncomingMessage, route: string): void {
 }
 
 /**
+ * Name the span from `resolver(source)` when it ends, unless a route was set before: for frameworks whose router
+ * matches after the adapter ran (Koa). A module-level resolver and the framework's context: no closure per request.
+ */
+export function resolveRouteAtEnd<S>(req: IncomingMessage, resolver: (source: S) => string | undefined, source: S): void {
+  const record = getRequestRecord(req);
+  if (!record) return;
+  record.routeResolver = resolver;
+  record.routeSource = source;
+}
+
+function resolveRoute(record: RequestRecord): void {
+  if (record.route !== undefined || !record.routeResolver) return;
+  try {
+    const route = record.routeResolver(record.routeSource);
+    if (route !== undefined) record.route = route;
+  } catch (error) {
+    reportFault(`${record.component} route`, error);
+  }
+}
+
+/**
  * Remember an error raised by the app's handlers; the first one is logged on the span when it finishes.
  * Errors that carry a 4xx status (http-errors style `status`/`statusCode`, or ENOENT answered as 404) are the
  * client's mistake, not the service's failure: they are not recorded (the 4xx status code is on the span).
@@ -198,6 +222,7 @@ function finishServerSpan(res: TracedResponse, aborted: boolean): void {
   const span = record.span;
   try {
     const req = res.req as TracedRequest;
+    resolveRoute(record);
     span.setOperationName(operationName(record, req));
     if (isRecording(span)) {
       if (record.route) span.setTag(TAGS.HTTP_ROUTE, record.route);

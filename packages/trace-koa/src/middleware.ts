@@ -1,4 +1,4 @@
-import { getRequestSpan, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan, type RequestRecord } from '@spanwise/trace-core';
+import { getRequestSpan, isRecording, recordRequestError, resolveRouteAtEnd, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import { kMiddlewareSpans, patch } from './instrumentation';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
@@ -13,7 +13,8 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
     const record = startServerSpan(ctx.req, ctx.res, COMPONENT, options);
     if (record === undefined) return next();
     if (ctx.state) ctx.state.span = record.span;
-    if (isRecording(record.span)) recordRouteAtEnd(ctx, record);
+    // The router matches downstream: the route is read when the span ends (also for aborted requests).
+    if (isRecording(record.span)) resolveRouteAtEnd(ctx.req, routeOf, ctx);
     try {
       return await withSpan(record.span, next);
     } catch (error) {
@@ -27,23 +28,6 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
     patch();
   }
   return spanwiseTrace;
-}
-
-/**
- * Read the route just before the span ends on the response's 'close' (prepended: it runs before core's listener).
- * The router has matched by then, also for requests aborted while their handler still runs.
- */
-function recordRouteAtEnd(ctx: KoaContext, record: RequestRecord): void {
-  const onEnd = () => {
-    if (record.finished) return;
-    try {
-      const route = routeOf(ctx);
-      if (route !== undefined) setRoute(ctx.req, route);
-    } catch (error) {
-      reportFault('koa route', error);
-    }
-  };
-  ctx.res.prependOnceListener('close', onEnd);
 }
 
 /** The server span of the request (also `ctx.state.span`), or undefined when the request is not traced. */
