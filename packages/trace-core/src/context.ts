@@ -59,6 +59,20 @@ const ADD_METHODS = ['on', 'addListener', 'once', 'prependListener', 'prependOnc
 const REMOVE_METHODS = ['off', 'removeListener'] as const;
 
 type BoundEmitter = EventEmitter & { [kBoundListeners]?: WeakMap<Function, Function> };
+type Listener = (...args: unknown[]) => void;
+
+/** Shadow `emitter[method]` with one that hands the original `mapListener(listener)` instead of the listener. */
+function replaceListenerMethod(emitter: EventEmitter, method: (typeof ADD_METHODS)[number] | (typeof REMOVE_METHODS)[number], mapListener: (listener: Listener) => Listener): void {
+  const original = emitter[method] as unknown;
+  if (typeof original !== 'function') return;
+  Object.defineProperty(emitter, method, {
+    configurable: true,
+    writable: true,
+    value: function (this: EventEmitter, event: string | symbol, listener: Listener) {
+      return (original as Function).call(this, event, typeof listener === 'function' ? mapListener(listener) : listener);
+    },
+  });
+}
 
 /**
  * Bind every listener added to `emitter` from now on to the span active now, so events emitted
@@ -69,34 +83,16 @@ export function bindEmitterToContext<E extends EventEmitter>(emitter: E, span: S
   if (!target || typeof target.on !== 'function' || span === undefined || target[kBoundListeners]) return emitter;
   const bound = new WeakMap<Function, Function>();
   Object.defineProperty(target, kBoundListeners, { value: bound, configurable: true });
-  for (const method of ADD_METHODS) {
-    const original = target[method];
-    if (typeof original !== 'function') continue;
-    Object.defineProperty(target, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: EventEmitter, event: string | symbol, listener: (...args: unknown[]) => void) {
-        if (typeof listener !== 'function') return original.call(this, event, listener);
-        let wrapped = bound.get(listener);
-        if (!wrapped) {
-          wrapped = bindToContext(listener, span);
-          bound.set(listener, wrapped);
-        }
-        return original.call(this, event, wrapped as (...args: unknown[]) => void);
-      },
-    });
-  }
-  for (const method of REMOVE_METHODS) {
-    const original = target[method];
-    if (typeof original !== 'function') continue;
-    Object.defineProperty(target, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: EventEmitter, event: string | symbol, listener: (...args: unknown[]) => void) {
-        const wrapped = (typeof listener === 'function' && bound.get(listener)) || listener;
-        return original.call(this, event, wrapped as (...args: unknown[]) => void);
-      },
-    });
-  }
+  const wrappedOf = (listener: Listener): Listener => {
+    let wrapped = bound.get(listener) as Listener | undefined;
+    if (!wrapped) {
+      wrapped = bindToContext(listener, span);
+      bound.set(listener, wrapped);
+    }
+    return wrapped;
+  };
+  // Adding stores the bound copy; removing must find that copy from the listener the app holds.
+  for (const method of ADD_METHODS) replaceListenerMethod(target, method, wrappedOf);
+  for (const method of REMOVE_METHODS) replaceListenerMethod(target, method, (listener) => (bound.get(listener) as Listener | undefined) ?? listener);
   return emitter;
 }
