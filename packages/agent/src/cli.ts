@@ -8,6 +8,10 @@ import * as path from 'path';
 import { startAgent, type AgentReceiver } from './receiver';
 import { renderWaterfall } from './waterfall';
 import { toJaegerJson } from './jaeger-json';
+import { fromJaegerJson } from './jaeger-import';
+import { TraceStore } from './store';
+import type { Trace } from './types';
+import { DEFAULT_VIEWER_PORT, startViewer, type Viewer } from './ui/server';
 
 export interface CliOptions {
   host: string;
@@ -16,6 +20,14 @@ export interface CliOptions {
   out?: string;
   quiet: boolean;
   idleMs: number;
+  /** Serve the trace viewer. */
+  ui: boolean;
+  uiHost: string;
+  uiPort: number;
+  maxTraces: number;
+  maxBytes: number;
+  /** Jaeger JSON files to load into the viewer. */
+  load: string[];
 }
 
 const USAGE = `Usage: spanwise-agent [options]
@@ -33,7 +45,16 @@ Options:
   --quiet              do not print waterfalls
   -h, --help           show this help
 
-The first line printed is "spanwise-agent listening on udp://HOST:PORT".`;
+Trace viewer (a web page; it has NO authentication):
+  --ui                 serve the viewer on http://127.0.0.1:16688/
+  --ui-port N          its TCP port (default 16688; 0 = any free port)
+  --ui-host HOST       bind the viewer elsewhere than 127.0.0.1 (anyone who can reach it sees every trace)
+  --max-traces N       keep at most N traces in memory (default 1000; oldest updated forgotten first)
+  --max-bytes N        keep about N bytes of spans in memory (default 64m; suffixes k, m, g)
+  --load FILE          load a Jaeger JSON file into the viewer (repeatable)
+
+The first line printed is "spanwise-agent listening on udp://HOST:PORT"; with --ui a later line is
+"spanwise-agent viewer on http://HOST:PORT/".`;
 
 class UsageError extends Error {}
 
@@ -44,12 +65,30 @@ function parsePort(name: string, value: string): number {
   return Number(value);
 }
 
+function parseCount(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function parseBytes(name: string, value: string): number {
+  const m = /^(\d+)([kmg]?)b?$/i.exec(value.trim());
+  const bytes = m ? Number(m[1]) * BYTE_UNITS[m[2].toLowerCase()] : NaN;
+  if (!(bytes >= 1024 && bytes <= 64 * 1024 ** 3)) throw new UsageError(`${name} must be a size from 1k to 64g (e.g. 262144, 256k, 64m), got ${JSON.stringify(value)}`);
+  return bytes;
+}
+
+const UI_ONLY = ['--ui-port', '--ui-host', '--max-traces', '--max-bytes', '--load'];
+
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
-  const opts: CliOptions = { host: '127.0.0.1', port: 6832, quiet: false, idleMs: 500 };
+  const opts: CliOptions = { host: '127.0.0.1', port: 6832, quiet: false, idleMs: 500, ui: false, uiHost: '127.0.0.1', uiPort: DEFAULT_VIEWER_PORT, maxTraces: 1000, maxBytes: 64 * 1024 ** 2, load: [] };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    given.add(name);
     const takeValue = (): string => {
       if (eq > 0) return arg.slice(eq + 1);
       const v = argv[++i];
@@ -85,6 +124,31 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         if (eq > 0) throw new UsageError('--quiet takes no value');
         opts.quiet = true;
         break;
+      case '--ui':
+        if (eq > 0) throw new UsageError('--ui takes no value');
+        opts.ui = true;
+        break;
+      case '--ui-port':
+        opts.uiPort = parsePort('--ui-port', takeValue());
+        break;
+      case '--ui-host': {
+        const v = takeValue();
+        if (!v) throw new UsageError('--ui-host must not be empty');
+        opts.uiHost = v;
+        break;
+      }
+      case '--max-traces':
+        opts.maxTraces = parseCount('--max-traces', takeValue(), 1, 1_000_000);
+        break;
+      case '--max-bytes':
+        opts.maxBytes = parseBytes('--max-bytes', takeValue());
+        break;
+      case '--load': {
+        const v = takeValue();
+        if (!v) throw new UsageError('--load must not be empty');
+        opts.load.push(path.resolve(v));
+        break;
+      }
       case '-h':
       case '--help':
         return 'help';
@@ -92,12 +156,14 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
         throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
   }
+  const uiOnly = UI_ONLY.find((o) => given.has(o));
+  if (uiOnly && !opts.ui) throw new UsageError(`${uiOnly} needs --ui`);
   return opts;
 }
 
-function writeJson(file: string, agent: AgentReceiver): void {
+function writeJson(file: string, traces: Trace[]): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(toJaegerJson(agent.traces()), null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(toJaegerJson(traces), null, 2) + '\n');
   fs.renameSync(tmp, file);
 }
 
@@ -121,11 +187,23 @@ export async function main(argv: readonly string[]): Promise<void> {
   const pending = new Map<string, NodeJS.Timeout>();
   const printed = new Set<string>();
   let agent: AgentReceiver | undefined;
+  // With the viewer, the bounded store holds the traces (the receiver keeps none); otherwise the receiver does.
+  const store = opts.ui ? new TraceStore({ maxTraces: opts.maxTraces, maxBytes: opts.maxBytes }) : undefined;
+  const allTraces = (): Trace[] => (store ? store.traces() : agent ? agent.traces() : []);
+  const findTrace = (traceId: string): Trace | undefined => (store ? store.get(traceId) : agent?.traces().find((t) => t.traceId === traceId));
+  for (const file of opts.load) {
+    try {
+      store!.add(fromJaegerJson(JSON.parse(fs.readFileSync(file, 'utf8'))));
+    } catch (e) {
+      process.stderr.write(`spanwise-agent: --load ${file}: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+  }
 
   const saveFile = (): void => {
     if (!out || !agent) return;
     try {
-      writeJson(out, agent);
+      writeJson(out, allTraces());
     } catch (e) {
       process.stderr.write(`spanwise-agent: cannot write --out ${out}: ${(e as Error).message}\n`);
     }
@@ -133,7 +211,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const complete = (traceId: string): void => {
     pending.delete(traceId);
     if (!agent) return;
-    const trace = agent.traces().find((t) => t.traceId === traceId);
+    const trace = findTrace(traceId);
     if (trace && !quiet) {
       const again = printed.has(traceId) ? ' (updated: late spans arrived)' : '';
       process.stdout.write(`\n${renderWaterfall(trace, { width, color })}${again}\n`);
@@ -156,7 +234,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       host: opts.host,
       port: opts.port,
       collectorPort: opts.collectorPort,
+      keepSpans: !store,
       onSpans(spans) {
+        store?.add(spans);
         for (const traceId of new Set(spans.map((s) => s.traceId))) {
           clearTimeout(pending.get(traceId));
           pending.set(traceId, setTimeout(() => complete(traceId), idleMs));
@@ -169,8 +249,21 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 
   const a = agent;
+  let viewer: Viewer | undefined;
+  if (store) {
+    try {
+      viewer = await startViewer({ store, host: opts.uiHost, port: opts.uiPort });
+    } catch (e) {
+      process.stderr.write(`spanwise-agent: cannot serve the viewer on ${opts.uiHost}:${opts.uiPort} (--ui-port): ${(e as Error).message}\n`);
+      process.exit(1);
+    }
+  }
   process.stdout.write(`spanwise-agent listening on udp://${opts.host}:${a.port}\n`);
   if (a.collectorPort !== undefined) process.stdout.write(`spanwise-agent collector on http://${opts.host}:${a.collectorPort}/api/traces\n`);
+  if (viewer) {
+    process.stdout.write(`spanwise-agent viewer on ${viewer.url}\n`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(opts.uiHost)) process.stderr.write(`spanwise-agent: the viewer on ${opts.uiHost} has no authentication: anyone who can reach it sees every trace\n`);
+  }
   if (!quiet) {
     process.stdout.write(
       `Point jaeger-client at it: reporter: { agentHost: '${opts.host}', agentPort: ${a.port} }` +
@@ -190,9 +283,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     saveFile();
     if (!quiet) {
-      process.stdout.write(`\nspanwise-agent: ${signal}: ${a.spans.length} span(s) in ${a.traces().length} trace(s), ${a.errors} undecodable packet(s)${out ? `, saved to ${out}` : ''}\n`);
+      const traces = allTraces();
+      const spanCount = traces.reduce((n, t) => n + t.spans.length, 0);
+      process.stdout.write(`\nspanwise-agent: ${signal}: ${spanCount} span(s) in ${traces.length} trace(s), ${a.errors} undecodable packet(s)${out ? `, saved to ${out}` : ''}\n`);
     }
-    void a.close().finally(() => process.exit(0));
+    void Promise.all([a.close(), viewer?.close()]).finally(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

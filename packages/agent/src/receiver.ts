@@ -14,6 +14,8 @@ export interface AgentOptions {
   collectorPort?: number;
   /** Called with the spans of every decoded packet/POST, after they are added to `spans`. */
   onSpans?: (spans: DecodedSpan[]) => void;
+  /** Keep received spans in `spans` (default true). False when `onSpans` hands them to a bounded store. */
+  keepSpans?: boolean;
 }
 
 export interface AgentReceiver {
@@ -87,7 +89,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<AgentRecei
   };
 
   const accept = (decoded: DecodedSpan[]): void => {
-    spans.push(...decoded);
+    if (options.keepSpans !== false) spans.push(...decoded);
     if (options.onSpans && decoded.length) {
       try {
         options.onSpans(decoded);
