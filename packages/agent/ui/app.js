@@ -36,10 +36,11 @@
     return el;
   }
 
+  // Colours are handed out in the order services are first seen, so the first ten never share one.
+  var serviceColors = new Map();
   function colorOf(service) {
-    var hash = 0;
-    for (var i = 0; i < service.length; i++) hash = (hash * 31 + service.charCodeAt(i)) | 0;
-    return PALETTE[Math.abs(hash) % PALETTE.length];
+    if (!serviceColors.has(service)) serviceColors.set(service, PALETTE[serviceColors.size % PALETTE.length]);
+    return serviceColors.get(service);
   }
 
   function chip(service) {
@@ -489,7 +490,8 @@
         logs.append(h('div', { class: 'log' }, h('div', { class: 'muted' }, '+' + fmtDur(l.timestamp - m.t0)), kvTable(l.fields, 'Log fields')));
       });
       var refs = s.references.map(function (r) { return r.refType + ' ' + r.traceId + '/' + r.spanId; });
-      details.replaceChildren(
+      details.replaceChildren();
+      details.append(h('div', null,
         h('button', { type: 'button', class: 'close', 'aria-label': 'Close details', onclick: closeDetails }, '✕'),
         h('h3', null, h('span', { class: 'swatch', style: '--c:' + colorOf(s.serviceName) }), s.serviceName + ': ' + s.operationName),
         isError(s) ? h('p', { class: 'err' }, '✖ error') : null,
@@ -498,7 +500,7 @@
         h('h4', null, 'Logs'), logs,
         h('h4', null, 'Process tags'), h('div', { id: 'detail-process' }, kvTable(s.processTags, 'Process tags')),
         refs.length ? h('h4', null, 'References') : null,
-        refs.length ? h('p', null, refs.join(', ')) : null);
+        refs.length ? h('p', null, refs.join(', ')) : null));
       details.hidden = false;
     }
     function closeDetails() {
