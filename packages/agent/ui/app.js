@@ -54,6 +54,10 @@
     return (us / 1e6).toFixed(2) + ' s';
   }
 
+  function fmtBytes(n) {
+    return n < 1048576 ? Math.ceil(n / 1024) + ' KB' : (n / 1048576).toFixed(1) + ' MB';
+  }
+
   function fmtTime(us) {
     var d = new Date(us / 1000);
     var pad = function (n, w) { return String(n).padStart(w, '0'); };
@@ -231,7 +235,7 @@
           if (again) again.focus();
         }
         var st = res.stats;
-        summary.textContent = res.traces.length + ' of ' + res.total + ' traces shown · ' + st.spans + ' spans held (about ' + (st.bytes / 1048576).toFixed(1) + ' MB)' +
+        summary.textContent = res.traces.length + ' of ' + res.total + ' traces shown · ' + st.spans + ' spans held (about ' + fmtBytes(st.bytes) + ')' +
           (st.evictedTraces ? ' · ' + st.evictedTraces + ' older traces forgotten to stay within the memory bound' : '');
         if (!res.total) summary.textContent = 'No traces yet: spans sent to this agent appear here as they arrive.';
       }).catch(function (e) { say('Cannot load traces: ' + e.message, true); });
