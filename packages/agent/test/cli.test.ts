@@ -132,6 +132,13 @@ test.each([
   [['--idle-ms', '0'], /--idle-ms/],
   [['--port'], /--port needs a value/],
   [['--bogus'], /unknown option "--bogus"/],
+  [['--max-traces', '10'], /--max-traces needs --ui/],
+  [['--ui-host', '0.0.0.0'], /--ui-host needs --ui/],
+  [['--ui', '--max-traces', '0'], /--max-traces must be an integer from 1/],
+  [['--ui', '--max-bytes', '12x'], /--max-bytes must be a size/],
+  [['--ui', '--max-bytes', '10'], /--max-bytes must be a size/],
+  [['--ui', '--ui-port', '99999'], /--ui-port must be an integer/],
+  [['--ui', '--port', '0', '--ui-port', '0', '--load', '/nonexistent/spanwise.json'], /--load \/nonexistent\/spanwise\.json: ENOENT/],
 ])('invalid options fail at startup naming the option: %j', (args, message) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 10_000 });
   expect(r.status).toBe(2);
@@ -151,3 +158,38 @@ test('a taken port fails with exit code 1 and a clear message', () => {
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+.*EADDRINUSE/);
 });
+
+test('--ui serves the viewer on 127.0.0.1 with --load\'s traces and the bounds given; spans received are kept within them', async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-agent-'));
+  const file = path.join(tmp, 'in.json');
+  const loaded = (n: number): object => ({ traceID: `${n}`.padStart(16, '0'), processes: { p1: { serviceName: 'loaded', tags: [] } }, spans: [{ traceID: `${n}`, spanID: '1', operationName: `op${n}`, references: [], startTime: 1e15 + n, duration: 5, tags: [], logs: [], processID: 'p1' }] });
+  fs.writeFileSync(file, JSON.stringify({ data: [loaded(1), loaded(2)] }));
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--ui', '--ui-port', '0', '--max-traces', '2', '--max-bytes', '1m', '--load', file, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  let stdout = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const [, url] = await waitForOutput(proc, () => stdout, /^spanwise-agent listening on udp:\/\/127\.0\.0\.1:\d+\nspanwise-agent viewer on (http:\/\/127\.0\.0\.1:\d+\/)\n/);
+  const list = async (): Promise<any> => (await fetch(`${url}api/traces`)).json();
+  expect((await list()).traces.map((t: any) => t.rootOperation)).toEqual(['op2', 'op1']);
+  const page = await fetch(url);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await page.text()).toMatch(/<script src="app\.js">/);
+  const timing = await (await fetch(`${url}timing.js`)).text();
+  expect(timing).toMatch(/window\.SpanwiseTiming = exports/);
+
+  const port = Number(/udp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+  const tracer = udpTracer(port, 'live-svc');
+  tracer.startSpan('live').finish();
+  await closeTracer(tracer);
+  const deadline = Date.now() + 10_000;
+  let body = await list();
+  while (body.traces[0]?.rootOperation !== 'live' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    body = await list();
+  }
+  expect(body.traces.map((t: any) => t.rootOperation)).toEqual(['live', 'op2']); // --max-traces 2: op1 forgotten
+  expect(body.stats).toMatchObject({ traces: 2, evictedTraces: 1 });
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  proc.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 30_000);
