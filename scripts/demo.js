@@ -5,17 +5,40 @@
  * With no Jaeger configured, an embedded receiver of the Jaeger agent protocol (@spanwise/agent) collects the spans,
  * prints each trace, and writes them as Jaeger query-API JSON (.demo-output/traces.json: open it in Jaeger UI with
  * Search > "JSON File"). With JAEGER_AGENT_HOST or JAEGER_ENDPOINT set, the services report there instead.
+ *
+ * `npm run demo -- --ui [--ui-port N]` also serves the trace viewer (default http://127.0.0.1:16688/) and keeps it
+ * open after the requests, until Ctrl-C.
  */
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
-const { startAgent, renderWaterfall, toJaegerJson } = require('@spanwise/agent');
+const { startAgent, renderWaterfall, toJaegerJson, startViewer, TraceStore, DEFAULT_VIEWER_PORT } = require('@spanwise/agent');
 const { databases, demoServices, demoRequests } = require('./demo-topology');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, '.demo-output');
 const external = Boolean(process.env.JAEGER_AGENT_HOST || process.env.JAEGER_ENDPOINT);
 const running = [];
+
+function parseDemoArgs(argv) {
+  const opts = { ui: false, uiPort: DEFAULT_VIEWER_PORT };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s);
+    if (name === '--ui') opts.ui = true;
+    else if (name === '--ui-port') {
+      const value = inline ?? argv[++i];
+      if (!/^\d+$/.test(value ?? '') || Number(value) > 65535) usage(`--ui-port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+      opts.uiPort = Number(value);
+    } else usage(`unknown option ${JSON.stringify(argv[i])}`);
+  }
+  if (opts.ui && external) usage('--ui shows the spans the embedded receiver gets: unset JAEGER_AGENT_HOST and JAEGER_ENDPOINT to use it');
+  return opts;
+}
+
+function usage(message) {
+  console.error(`demo: ${message}\nUsage: npm run demo [-- --ui [--ui-port N]]`);
+  process.exit(2);
+}
 
 function start(service, env) {
   const script = path.join(ROOT, service.app);
@@ -43,7 +66,11 @@ async function get(url) {
 }
 
 async function main() {
-  const agent = external ? undefined : await startAgent({ port: 0 });
+  const opts = parseDemoArgs(process.argv.slice(2));
+  const store = opts.ui ? new TraceStore() : undefined;
+  const agent = external ? undefined : await startAgent({ port: 0, onSpans: store && ((spans) => store.add(spans)) });
+  const viewer = store && (await startViewer({ store, port: opts.uiPort }).catch((error) => usage(`cannot serve the viewer on port ${opts.uiPort} (--ui-port): ${error.message}`)));
+  if (viewer) console.log(`Trace viewer on ${viewer.url} (local only, no authentication): traces appear there as they arrive`);
   const tracingEnv = agent ? { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) } : {};
   console.log(agent ? `Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed)` : `Reporting to ${process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
 
@@ -80,6 +107,14 @@ async function main() {
   const file = path.join(OUT_DIR, 'traces.json');
   fs.writeFileSync(file, JSON.stringify(toJaegerJson(traces), null, 2));
   console.log(`Jaeger JSON written to ${path.relative(process.cwd(), file)} (Jaeger UI: Search > "JSON File").`);
+  if (viewer) {
+    console.log(`\nThe trace viewer stays open on ${viewer.url} - press Ctrl-C to stop.`);
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await viewer.close();
+  }
   await agent.close();
 }
 
