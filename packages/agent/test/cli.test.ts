@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { normalizeId } from '@spanwise/agent';
-import { closeTracer, jaeger, silentLogger, udpTracer } from './helpers';
+import { closeTracer, encodeCompactEmitBatch, jaeger, sendUdp, silentLogger, udpTracer, type CV } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.resolve(__dirname, '../dist/cli.js');
@@ -189,6 +189,32 @@ test('--ui serves the viewer on 127.0.0.1 with --load\'s traces and the bounds g
   }
   expect(body.traces.map((t: any) => t.rootOperation)).toEqual(['live', 'op2']); // --max-traces 2: op1 forgotten
   expect(body.stats).toMatchObject({ traces: 2, evictedTraces: 1 });
+
+  // the Thrift compact protocol (other Jaeger clients, port 6831 format) reaches the viewer too
+  const long = (v: bigint): CV => ({ t: 'i64', v });
+  const compactSpan: CV = { t: 'struct', v: [[1, long(0x77n)], [2, long(0n)], [3, long(0x1n)], [4, long(0n)], [5, { t: 'binary', v: 'compact-op' }], [7, { t: 'i32', v: 1 }], [8, long(BigInt(Date.now()) * 1000n)], [9, long(10n)]] };
+  await sendUdp(port, encodeCompactEmitBatch({ t: 'struct', v: [[1, { t: 'struct', v: [[1, { t: 'binary', v: 'compact-svc' }]] }], [2, { t: 'list', elem: 'struct', v: [compactSpan] }]] }));
+  while (body.traces[0]?.rootOperation !== 'compact-op' && Date.now() < deadline + 10_000) {
+    await new Promise((r) => setTimeout(r, 50));
+    body = await list();
+  }
+  expect(body.traces.map((t: any) => `${t.rootService} ${t.rootOperation}`)).toEqual(['compact-svc compact-op', 'live-svc live']);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  proc.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 30_000);
+
+test('--ui-host binds the viewer elsewhere only when asked, warning that it has no authentication', async () => {
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--ui', '--ui-port', '0', '--ui-host', '0.0.0.0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = proc;
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [, port] = await waitForOutput(proc, () => stdout, /viewer on http:\/\/0\.0\.0\.0:(\d+)\/\n/);
+  expect(stderr).toMatch(/the viewer on 0\.0\.0\.0 has no authentication/);
+  // bound to all interfaces, so the loopback-only Host check is off
+  expect((await fetch(`http://127.0.0.1:${port}/api/traces`, { headers: { 'x-test': '1' } })).status).toBe(200);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   proc.kill('SIGTERM');
   expect(await exited).toBe(0);
