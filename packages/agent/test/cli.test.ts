@@ -212,6 +212,7 @@ test('--ui-host binds the viewer elsewhere only when asked, warning that it has 
   proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const [, port] = await waitForOutput(proc, () => stdout, /viewer on http:\/\/0\.0\.0\.0:(\d+)\/\n/);
+  for (let i = 0; i < 100 && !stderr; i++) await new Promise((r) => setTimeout(r, 50)); // a separate pipe
   expect(stderr).toMatch(/the viewer on 0\.0\.0\.0 has no authentication/);
   // bound to all interfaces, so the loopback-only Host check is off
   expect((await fetch(`http://127.0.0.1:${port}/api/traces`, { headers: { 'x-test': '1' } })).status).toBe(200);
