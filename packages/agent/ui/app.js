@@ -203,8 +203,12 @@
         if (ids.indexOf(view.traceId) >= 0 && view.traceChanged) view.traceChanged();
         return;
       }
-      clearTimeout(refreshTimer);
-      refreshTimer = setTimeout(function () { if (view.refresh) view.refresh(); }, 150);
+      // throttled, not debounced: a steady flow of spans must not postpone the refresh forever
+      if (refreshTimer) return;
+      refreshTimer = setTimeout(function () {
+        refreshTimer = 0;
+        if (view.refresh) view.refresh();
+      }, view.name === 'time' ? 1000 : 250);
     });
   }
 
@@ -309,7 +313,11 @@
         main.replaceChildren(h('p', { class: 'message bad' }, 'Trace ' + traceId + ': ' + e.message), h('a', { href: filterHash('list') }, '← Traces'));
       });
     };
-    view.traceChanged = function () { load(false); };
+    var reloadTimer = 0;
+    view.traceChanged = function () {
+      if (reloadTimer) return;
+      reloadTimer = setTimeout(function () { reloadTimer = 0; load(false); }, 300);
+    };
     load(true);
   }
 
