@@ -163,6 +163,12 @@ test('filters: service, operation, tag, minimum duration, errors only', async ()
 
   await page.check('#f-errors');
   await expectRoots(roots, ['gateway: GET /error']);
+  await expect(listRows(page).locator('td.errors').textContent()).resolves.toBe('✖ 1');
+  await listRows(page).locator('a').click();
+  await expect(page.locator('.wf-row[data-error="true"] .mark').textContent()).resolves.toBe('✖');
+  expect(await page.locator('.wf-row .bar.error').count()).toBe(1);
+  await page.goBack();
+  await expectRoots(roots, ['gateway: GET /error']); // the filter is kept in the address
   await page.uncheck('#f-errors');
   await page.selectOption('#f-service', 'users-service');
   await expectRoots(roots, ['gateway: GET /fanout', 'users-service: GET /users/:id']);
@@ -228,12 +234,15 @@ test('"where the time goes" matches the self time, counts and percentiles comput
   const selfColumn = got.map((r) => Number(r[1]));
   expect(selfColumn).toEqual(selfColumn.slice().sort((a, b) => b - a)); // largest total self time first
 
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(IMAGES, 'viewer-time.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // each entry links to its slowest traces
   const first = page.locator('#time-table tbody tr').first();
   await first.locator('td.slowest a').first().click();
   await page.locator('.wf-row').first().waitFor();
   expect(await page.locator(`.wf-row[data-service="${got[0][0].split('|')[0]}"][data-operation="${got[0][0].split('|')[1]}"]`).count()).toBeGreaterThan(0);
-  await page.screenshot({ path: path.join(IMAGES, 'viewer-time.png') });
 }, 60_000);
 
 test('export the traces in view as Jaeger JSON, import the file into another viewer: the same traces', async () => {
@@ -306,6 +315,23 @@ test('a 10,000-span trace stays responsive: only the rows in sight are in the pa
   await expect(last.getAttribute('data-operation')).resolves.toBe('step 99');
   process.stdout.write(`10,000-span trace: opened in ${openMs} ms, End key answered in ${endMs} ms\n`);
 }, 90_000);
+
+test('an open trace view takes in late spans of its trace without a reload', async () => {
+  const traceID = '00000000000bea75';
+  const post = (spanID: string, parent: string | undefined, op: string): Promise<Response> =>
+    fetch(`${cli.url}api/import`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: [{ traceID, processes: { p1: { serviceName: 'late', tags: [] } }, spans: [{ traceID, spanID, operationName: op, references: parent ? [{ refType: 'CHILD_OF', traceID, spanID: parent }] : [], startTime: 1_700_000_000_000_000, duration: 1000, tags: [], logs: [], processID: 'p1' }] }] }),
+    });
+  expect((await post('0000000000000001', undefined, 'first')).status).toBe(200);
+  await page.goto(`${cli.url}#/trace/${traceID}`);
+  await expectCount(page.locator('.wf-row'), 1);
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  expect((await post('0000000000000002', '0000000000000001', 'late child')).status).toBe(200);
+  await expectCount(page.locator('.wf-row'), 2);
+  await expect(page.locator('.wf-row').nth(1).getAttribute('data-depth')).resolves.toBe('1');
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+}, 30_000);
 
 test('the viewer refuses other Host names (DNS rebinding) and non-JSON imports', async () => {
   const status = (headers: http.OutgoingHttpHeaders, method = 'GET', route = '/api/traces'): Promise<number> =>
