@@ -1,4 +1,5 @@
-import { estimateSpanBytes, fromJaegerJson, JaegerJsonError, toJaegerJson, TraceStore, type DecodedSpan } from '@spanwise/agent';
+import { estimateSpanBytes, fromJaegerJson, JaegerJsonError, startAgent, toJaegerJson, TraceStore, type DecodedSpan } from '@spanwise/agent';
+import { closeTracer, udpTracer } from './helpers';
 
 const ZERO = '0000000000000000';
 const hex = (n: number): string => n.toString(16).padStart(16, '0');
@@ -102,4 +103,23 @@ describe('Jaeger JSON import', () => {
     expect(() => fromJaegerJson({ data: [{ spans: [{ traceID: 'zz', spanID: '1', startTime: 1, duration: 1 }] }] })).toThrow(/data\[0\]\.spans\[0\]\.traceID/);
     expect(() => fromJaegerJson({ data: [{ spans: [{ traceID: '1', spanID: '1', startTime: -1, duration: 1 }] }] })).toThrow(/startTime/);
   });
+});
+
+test('a receiver with keepSpans: false hands real UDP spans to the store and keeps no copy itself', async () => {
+  const store = new TraceStore();
+  const agent = await startAgent({ port: 0, keepSpans: false, onSpans: (spans) => store.add(spans) });
+  try {
+    const tracer = udpTracer(agent.port, 'kept-svc');
+    const root = tracer.startSpan('root');
+    tracer.startSpan('child', { childOf: root }).finish();
+    root.finish();
+    await closeTracer(tracer);
+    const deadline = Date.now() + 5000;
+    while (store.stats().spans < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(store.list().map((t) => [t.rootService, t.rootOperation, t.spanCount])).toEqual([['kept-svc', 'root', 2]]);
+    expect(agent.spans).toHaveLength(0);
+    expect(agent.packets).toBeGreaterThan(0);
+  } finally {
+    await agent.close();
+  }
 });
