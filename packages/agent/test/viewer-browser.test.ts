@@ -136,6 +136,11 @@ test('the waterfall nests the spans by parent, across processes; a span shows it
   await rows.nth(2).click();
   const details = page.locator('#span-details');
   await details.waitFor();
+  // in a trace view, the export link downloads that trace
+  const [one] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const oneFile = path.join(userDataDir, 'one.json');
+  await one.saveAs(oneFile);
+  expect((JSON.parse(fs.readFileSync(oneFile, 'utf8')) as JaegerJson).data.map((t) => [t.traceID, t.spans.length])).toEqual([[trace.traceID, 3]]);
   const tag = (key: string) => details.locator(`#detail-tags tr[data-key="${key}"] td:nth-child(2)`).textContent();
   await expect(tag('http.method')).resolves.toBe('GET');
   await expect(tag('http.status_code')).resolves.toBe('200');

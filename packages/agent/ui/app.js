@@ -135,7 +135,10 @@
 
   function updateLinks() {
     var q = readFilters().toString();
-    document.getElementById('export').href = 'api/export' + (q ? '?' + q : '');
+    var exportLink = document.getElementById('export');
+    exportLink.href = view.name === 'trace' ? 'api/export?trace=' + view.traceId : 'api/export' + (q ? '?' + q : '');
+    exportLink.textContent = view.name === 'trace' ? 'Export trace' : 'Export JSON';
+    exportLink.download = view.name === 'trace' ? 'trace-' + view.traceId + '.json' : 'spanwise-traces.json';
     document.getElementById('nav-list').href = filterHash('list');
     document.getElementById('nav-time').href = filterHash('time');
   }

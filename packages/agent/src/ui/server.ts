@@ -166,7 +166,9 @@ export async function startViewer(options: ViewerOptions): Promise<Viewer> {
       return;
     }
     if (route === '/api/export') {
-      sendJson(res, 200, toJaegerJson(store.query(filter)), { 'content-disposition': 'attachment; filename="spanwise-traces.json"' });
+      const one = url.searchParams.get('trace');
+      const traces = one ? [store.get(one)].filter((t) => t !== undefined) : store.query(filter);
+      sendJson(res, 200, toJaegerJson(traces), { 'content-disposition': `attachment; filename="${one ? `trace-${one.replace(/[^0-9a-f]/gi, '')}` : 'spanwise-traces'}.json"` });
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
