@@ -41,7 +41,10 @@ const SSE_HEARTBEAT_MS = 15_000;
 
 /** dist/timing.js (CommonJS, no imports) wrapped so the page gets it as `window.SpanwiseTiming`. */
 function timingScript(): string {
-  const compiled = fs.readFileSync(path.join(__dirname, '..', 'timing.js'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
+  // next to this file in dist/; from src/ (ts-node, ts-jest) the built copy in dist/
+  const candidates = [path.join(__dirname, '..', 'timing.js'), path.resolve(__dirname, '../../dist/timing.js')];
+  const file = candidates.find((f) => fs.existsSync(f)) ?? candidates[0];
+  const compiled = fs.readFileSync(file, 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
   return `(function () {\nvar exports = {};\n${compiled}\nwindow.SpanwiseTiming = exports;\n})();\n`;
 }
 
