@@ -4,7 +4,11 @@
  *
  * With no Jaeger configured, an embedded receiver of the Jaeger agent protocol (@spanwise/agent) collects the spans,
  * prints each trace, and writes them as Jaeger query-API JSON (.demo-output/traces.json: open it in Jaeger UI with
- * Search > "JSON File"). With JAEGER_AGENT_HOST or JAEGER_ENDPOINT set, the services report there instead.
+ * Search > "JSON File"). With JAEGER_AGENT_HOST, JAEGER_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT set, the services
+ * report there instead.
+ *
+ * `npm run demo -- --otlp` (or SPANWISE_DEMO_EXPORTER=otlp) has the services export OTLP/HTTP (protobuf;
+ * `--otlp-json` for JSON) instead of Jaeger Thrift; the embedded receiver accepts both.
  */
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +18,12 @@ const { databases, demoServices, demoRequests } = require('./demo-topology');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, '.demo-output');
-const external = Boolean(process.env.JAEGER_AGENT_HOST || process.env.JAEGER_ENDPOINT);
+const external = Boolean(process.env.JAEGER_AGENT_HOST || process.env.JAEGER_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+const demoExporter = process.argv.includes('--otlp-json') ? 'otlp-json' : process.argv.includes('--otlp') ? 'otlp' : process.env.SPANWISE_DEMO_EXPORTER || 'jaeger';
+if (!['jaeger', 'otlp', 'otlp-json'].includes(demoExporter)) {
+  console.error(`SPANWISE_DEMO_EXPORTER must be jaeger, otlp or otlp-json, got ${JSON.stringify(demoExporter)}`);
+  process.exit(2);
+}
 const running = [];
 
 function start(service, env) {
@@ -43,9 +52,18 @@ async function get(url) {
 }
 
 async function main() {
-  const agent = external ? undefined : await startAgent({ port: 0 });
-  const tracingEnv = agent ? { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) } : {};
-  console.log(agent ? `Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed)` : `Reporting to ${process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
+  const agent = external ? undefined : await startAgent({ port: 0, otlpPort: 0 });
+  const otlp = demoExporter !== 'jaeger';
+  let tracingEnv = {};
+  if (agent && otlp) {
+    tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${agent.otlpPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: demoExporter === 'otlp-json' ? 'http/json' : 'http/protobuf' };
+    console.log(`Embedded receiver accepting OTLP/HTTP (${tracingEnv.OTEL_EXPORTER_OTLP_PROTOCOL}) on ${tracingEnv.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces (no Jaeger needed)`);
+  } else if (agent) {
+    tracingEnv = { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) };
+    console.log(`Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed; \`npm run demo -- --otlp\` for OTLP)`);
+  } else {
+    console.log(`Reporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
+  }
 
   const dbs = await databases();
   if (dbs.unavailable) {
