@@ -150,7 +150,7 @@ export function resolveConfig(options: SpanwiseOptions = {}, env: Env = process.
     tracer: options.tracer,
     disabled: options.disabled ?? parseBoolean(env, 'JAEGER_DISABLED', false),
     sampler: validateSampler(options.sampler ?? samplerFromEnv(env), options.sampler ? 'sampler' : 'JAEGER_SAMPLER_'),
-    reporter: chooseExporter(validateReporter({ ...reporterFromEnv(env), ...options.reporter, otlp: resolveOtlp(options.reporter?.otlp, env) })),
+    reporter: chooseExporter(validateReporter({ ...reporterFromEnv(env), ...options.reporter }), resolveOtlp(options.reporter?.otlp, env)),
     tags: options.tags ?? parseTags(env.JAEGER_TAGS, env),
     inject: validateFormats(options.propagation?.inject ?? formatsFromEnv(env, 'SPANWISE_PROPAGATION_INJECT') ?? ['jaeger', 'w3c'], 'propagation.inject'),
     extract: validateFormats(
@@ -337,18 +337,19 @@ function isHttpUrl(value: string): boolean {
  * `otlp` when an OTLP endpoint is configured and no exporter was chosen. When a Jaeger target is configured too,
  * `exporterNotice` says which one is used, for the startup log.
  */
-function chooseExporter(reporter: ReporterOptions): ReporterOptions & { exporterNotice?: string } {
-  const hasOtlp = reporter.otlp?.endpoint !== undefined;
+function chooseExporter(reporter: ReporterOptions, otlp: OtlpOptions): ReporterOptions & { exporterNotice?: string } {
+  const hasOtlp = otlp.endpoint !== undefined;
   const hasJaeger = reporter.endpoint !== undefined || reporter.agentHost !== undefined || reporter.agentPort !== undefined;
-  if (reporter.exporter !== undefined) return reporter;
-  if (!hasOtlp) return { ...reporter, exporter: 'jaeger' };
-  if (!hasJaeger) return { ...reporter, exporter: 'otlp' };
+  // Jaeger only (the default): the reporter options stay as they were before OTLP existed
+  if (reporter.exporter === 'jaeger' || (reporter.exporter === undefined && !hasOtlp)) return reporter;
+  if (reporter.exporter !== undefined || !hasJaeger) return { ...reporter, exporter: reporter.exporter ?? 'otlp', otlp };
   return {
     ...reporter,
     exporter: 'otlp',
+    otlp,
     exporterNotice:
       `Spanwise: both a Jaeger target (${reporter.endpoint ?? `${reporter.agentHost ?? '127.0.0.1'}:${reporter.agentPort ?? 6832}`}) and an OTLP endpoint ` +
-      `(${reporter.otlp!.endpoint}) are configured; exporting OTLP only. Set SPANWISE_EXPORTER=both (reporter.exporter: 'both') to send to both, or =jaeger.`,
+      `(${otlp.endpoint}) are configured; exporting OTLP only. Set SPANWISE_EXPORTER=both (reporter.exporter: 'both') to send to both, or =jaeger.`,
   };
 }
 

@@ -29,7 +29,7 @@ describe('OTLP configuration', () => {
     });
     const t = resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:9999/custom' });
     expect(t.reporter.otlp?.endpoint).toBe('http://b:9999/custom');
-    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'k=v' }).reporter.otlp?.headers).toEqual({ k: 'v' });
+    expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_HEADERS: 'k=v' }).reporter.otlp?.headers).toEqual({ k: 'v' });
   });
 
   test('code options win over the variables; JAEGER_SERVICE_NAME wins over OTEL_SERVICE_NAME', () => {
@@ -41,9 +41,13 @@ describe('OTLP configuration', () => {
     expect(c.reporter.otlp).toMatchObject({ endpoint: 'https://vendor.example/v1/traces', protocol: 'http/protobuf', attributeNaming: 'opentracing' });
   });
 
-  test('no OTLP endpoint: Jaeger as before', () => {
-    expect(resolveConfig({}, {}).reporter.exporter).toBe('jaeger');
-    expect(resolveConfig({}, { JAEGER_ENDPOINT: 'http://j:14268/api/traces' }).reporter.exporter).toBe('jaeger');
+  test('no OTLP endpoint: Jaeger as before (no exporter or otlp settings in the resolved reporter)', () => {
+    expect(resolveConfig({}, {}).reporter).toEqual({});
+    expect(resolveConfig({}, { JAEGER_ENDPOINT: 'http://j:14268/api/traces' }).reporter).toEqual({ endpoint: 'http://j:14268/api/traces' });
+    // SPANWISE_EXPORTER=otlp without an endpoint: the default endpoint (localhost:4318), with the resource attributes
+    const otlp = resolveConfig({}, { SPANWISE_EXPORTER: 'otlp', OTEL_RESOURCE_ATTRIBUTES: 'team=core' }).reporter;
+    expect(otlp.exporter).toBe('otlp');
+    expect(otlp.otlp).toMatchObject({ endpoint: undefined, resourceAttributes: { team: 'core' } });
   });
 
   test('a Jaeger target and an OTLP endpoint: OTLP is used and the startup notice says so; SPANWISE_EXPORTER=both sends to both', () => {
