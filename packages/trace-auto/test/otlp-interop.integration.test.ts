@@ -45,6 +45,8 @@ function start(name: string, kind: Kind, next?: string, extraEnv: Record<string,
     preload = REGISTER;
     env.JAEGER_SERVICE_NAME = name;
     env.JAEGER_REPORTER_FLUSH_INTERVAL = '50';
+    // an untraced outgoing call would make a root span: the exporter's own POSTs must still make none
+    env.SPANWISE_REQUIRE_PARENT = 'false';
     if (kind === 'spanwise-otlp') env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpBase;
     else env.JAEGER_AGENT_PORT = String(agent.port);
   }
@@ -103,6 +105,10 @@ test('Spanwise (OTLP) -> OpenTelemetry SDK -> Spanwise (Jaeger Thrift): one trac
   expect(await res.text()).toBe('sw-front > otel-mid > leaf');
   await expectChain(['sw-front', 'otel-mid', 'sw-leaf']);
   expect(agent.errors).toBe(0);
+  // the OTLP exporter's own POSTs (through the patched http module) are never traced
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(agent.spans.map((s) => `${s.serviceName} ${s.operationName}`).filter((n) => /POST/.test(n))).toEqual([]);
+  expect(agent.spans).toHaveLength(5);
 });
 
 test('OpenTelemetry SDK -> Spanwise (OTLP) -> OpenTelemetry SDK: one 128-bit trace, every parent right', async () => {
