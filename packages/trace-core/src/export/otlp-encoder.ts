@@ -93,6 +93,8 @@ abstract class GrowableBuffer {
 export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder {
   private readonly naming: AttributeNaming;
   private readonly scopes = new Map<string, Buffer>();
+  /** Length bytes reserved by each open {@link begin}. */
+  private readonly widths: number[] = [];
 
   constructor(options: OtlpEncoderOptions = {}) {
     super(options.initialSize ?? 65536);
@@ -115,24 +117,28 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
     this.varint(field * 8 + wire);
   }
 
-  /** Opens a length-delimited field; close it with {@link end}. One length byte is reserved and widened if needed. */
-  private begin(field: number): number {
+  /**
+   * Opens a length-delimited field; close it with {@link end}. `width` length bytes are reserved (1 for small
+   * messages, 2 for spans, which are mostly 128 bytes to 16 KiB); the content moves only when the guess was wrong.
+   */
+  private begin(field: number, width = 1): number {
     this.tag(field, WIRE_LEN);
-    this.reserve(1);
-    return this.pos++;
+    this.reserve(width);
+    const start = this.pos;
+    this.pos += width;
+    this.widths.push(width);
+    return start;
   }
 
   private end(start: number): void {
-    const len = this.pos - start - 1;
-    if (len < 0x80) {
-      this.buf[start] = len;
-      return;
+    const width = this.widths.pop() as number;
+    const len = this.pos - start - width;
+    const need = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+    if (need !== width) {
+      this.reserve(need - width);
+      this.buf.copyWithin(start + need, start + width, this.pos);
+      this.pos += need - width;
     }
-    let extra = 1;
-    for (let v = len >>> 14; v > 0; v >>>= 7) extra++;
-    this.reserve(extra);
-    this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
-    this.pos += extra;
     const b = this.buf;
     let p = start;
     let v = len;
@@ -169,18 +175,16 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
     this.pos += n;
   }
 
+  /** An id field of exactly `width` bytes: shorter ids left-padded with zeros, longer ones keep their last bytes. */
   private bytesField(field: number, v: Buffer, width: number): void {
-    this.tag(field, WIRE_LEN);
-    this.reserve(1 + width);
-    this.buf[this.pos++] = width;
+    this.reserve(2 + width);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = field * 8 + WIRE_LEN; // fields 1, 2 and 4: one-byte tags
+    b[p++] = width;
     const pad = width - v.length;
-    if (pad > 0) {
-      this.buf.fill(0, this.pos, this.pos + pad);
-      v.copy(this.buf, this.pos + pad);
-    } else {
-      v.copy(this.buf, this.pos, v.length - width);
-    }
-    this.pos += width;
+    for (let i = 0; i < width; i++) b[p++] = i < pad ? 0 : v[i - pad];
+    this.pos = p;
   }
 
   /** fixed64 nanoseconds from integer microseconds. */
@@ -263,16 +267,17 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
 
   /** Appends `ScopeSpans { scope, spans: [span] }` (field 2 of ResourceSpans). */
   encodeSpan(span: JaegerSpanLike): number {
+    this.widths.length = 0; // fields left open by a span whose encoding threw (the reporter rewound pos)
     const start = this.pos;
     const ctx = span._spanContext;
     const tags = span._tags;
-    const entry = this.begin(2);
+    const entry = this.begin(2, 2);
     this.raw(this.scopeBytes(scopeOf(tags)));
-    const s = this.begin(2);
+    const s = this.begin(2, 2);
     this.bytesField(1, ctx.traceId ?? ZERO8, 16);
     this.bytesField(2, ctx.spanId ?? ZERO8, 8);
     const parent = ctx.parentId;
-    if (parent && !parent.equals(ZERO8)) this.bytesField(4, parent, 8);
+    if (parent && !isZero(parent)) this.bytesField(4, parent, 8);
     this.stringField(5, span._operationName);
     this.tag(6, WIRE_VARINT);
     this.varint(kindOf(tags));
@@ -483,7 +488,7 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
     this.ascii(',"spanId":');
     this.hexId(ctx.spanId ?? ZERO8, 8);
     const parent = ctx.parentId;
-    if (parent && !parent.equals(ZERO8)) {
+    if (parent && !isZero(parent)) {
       this.ascii(',"parentSpanId":');
       this.hexId(parent, 8);
     }
@@ -578,6 +583,11 @@ export function otlpJsonFraming(resourceMember: Buffer): Framing {
   const head = Buffer.concat([Buffer.from('{"resourceSpans":[{'), resourceMember, Buffer.from(',"scopeSpans":[')]);
   const suffix = Buffer.from(']}]}');
   return { overhead: head.length + suffix.length, prefix: () => head, suffix };
+}
+
+function isZero(id: Buffer): boolean {
+  for (let i = 0; i < id.length; i++) if (id[i] !== 0) return false;
+  return true;
 }
 
 function jsonOf(value: unknown): string {

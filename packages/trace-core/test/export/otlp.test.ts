@@ -298,6 +298,32 @@ describe('OTLP/HTTP exporter', () => {
     expect(log.error.join('\n')).toMatch(/timed out after 100 ms|sender closed/);
   });
 
+  test('spans of every size (1- to 3-byte lengths) and a span whose tag cannot be encoded: the rest decodes intact', async () => {
+    for (const protocol of ['http/protobuf', 'http/json'] as const) {
+      const c = track(await startOtlpCollector());
+      const reporter = reporterFor(c, { protocol });
+      const tracer = tracerWith(reporter);
+      const root = tracer.startSpan('root');
+      const tiny = tracer.startSpan('t', { childOf: root.context() });
+      tiny.finish();
+      const broken = tracer.startSpan('broken', { childOf: root.context() });
+      broken.setTag('http.url', 'http://x/'.repeat(10));
+      broken.setTag('bad', { toString: () => { throw new Error('no'); }, toJSON: () => { throw new Error('no'); } });
+      broken.finish();
+      const big = tracer.startSpan('big', { childOf: root.context() });
+      big.setTag('db.statement', 'S'.repeat(20_000));
+      big.finish();
+      root.finish();
+      await reporter.flush();
+      expect(c.requests.every((r) => r.error === undefined)).toBe(true);
+      const names = spansOf(c).map((x) => x.span.name);
+      expect(names).toEqual(['t', 'big', 'root']);
+      const bigSpan = spansOf(c).find((x) => x.span.name === 'big')!;
+      expect(attrs(bigSpan.span.attributes)['db.query.text']).toHaveLength(20_000);
+      expect(reporter.stats()).toMatchObject({ reported: 4, sent: 3, dropped: { sendFailed: 1 } });
+    }
+  });
+
   test('bad settings fail with the setting named', () => {
     expect(() => createOtlpReporter({ endpoint: 'ftp://x' })).toThrow(/endpoint/);
     expect(() => createOtlpReporter({ protocol: 'grpc' as any })).toThrow(/protocol/);
