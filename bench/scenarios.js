@@ -20,6 +20,8 @@ const openTelemetry = {
   nodeArgs: ['--require', 'bench/otel/preload.js'],
   env: { TRACING: 'off' },
 };
+/** Spanwise traced as `traced`, exporting OTLP/HTTP protobuf (to the OTLP sink) instead of Jaeger Thrift over UDP. */
+const tracedOtlp = { ...traced(0.95, {}, 'traced, OTLP/HTTP export'), traced: false, otlp: true };
 /** The same untraced app traced by @spanwise/trace-auto alone (http server layer, framework adapter, client patches). */
 const autoRegister = { ...traced(0.9, { TRACING: 'off' }, 'traced by register (no code change)'), nodeArgs: ['--require', '@spanwise/trace-auto/register'] };
 
@@ -36,7 +38,7 @@ module.exports = [
     app: 'test-apps/express-service/index.js',
     path: '/users/42',
     env: { EXPRESS_DIR: path.join(ROOT, 'fixtures/express4') },
-    variants: [untraced, jaegerReporter, traced(0.95), unsampled, contextOnly, openTelemetry, autoRegister],
+    variants: [untraced, jaegerReporter, traced(0.95), tracedOtlp, unsampled, contextOnly, openTelemetry, autoRegister],
     available: () => exists('test-apps/express-service/index.js'),
     unavailableReason: 'test-apps/express-service missing',
   },

@@ -4,7 +4,11 @@
  *
  * With no Jaeger configured, an embedded receiver of the Jaeger agent protocol (@spanwise/agent) collects the spans,
  * prints each trace, and writes them as Jaeger query-API JSON (.demo-output/traces.json: open it in Jaeger UI with
- * Search > "JSON File"). With JAEGER_AGENT_HOST or JAEGER_ENDPOINT set, the services report there instead.
+ * Search > "JSON File"). With JAEGER_AGENT_HOST, JAEGER_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT set, the services
+ * report there instead.
+ *
+ * `npm run demo -- --otlp` (or SPANWISE_DEMO_EXPORTER=otlp) has the services export OTLP/HTTP (protobuf;
+ * `--otlp-json` for JSON) instead of Jaeger Thrift; the embedded receiver accepts both.
  *
  * `npm run demo -- --ui [--ui-port N]` also serves the trace viewer (default http://127.0.0.1:16688/) and keeps it
  * open after the requests, until Ctrl-C.
@@ -17,7 +21,12 @@ const { databases, demoServices, demoRequests } = require('./demo-topology');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, '.demo-output');
-const external = Boolean(process.env.JAEGER_AGENT_HOST || process.env.JAEGER_ENDPOINT);
+const external = Boolean(process.env.JAEGER_AGENT_HOST || process.env.JAEGER_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+const demoExporter = process.argv.includes('--otlp-json') ? 'otlp-json' : process.argv.includes('--otlp') ? 'otlp' : process.env.SPANWISE_DEMO_EXPORTER || 'jaeger';
+if (!['jaeger', 'otlp', 'otlp-json'].includes(demoExporter)) {
+  console.error(`SPANWISE_DEMO_EXPORTER must be jaeger, otlp or otlp-json, got ${JSON.stringify(demoExporter)}`);
+  process.exit(2);
+}
 const running = [];
 
 function parseDemoArgs(argv) {
@@ -25,18 +34,19 @@ function parseDemoArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split(/=(.*)/s);
     if (name === '--ui') opts.ui = true;
+    else if (name === '--otlp' || name === '--otlp-json') continue; // read above, with SPANWISE_DEMO_EXPORTER
     else if (name === '--ui-port') {
       const value = inline ?? argv[++i];
       if (!/^\d+$/.test(value ?? '') || Number(value) > 65535) usage(`--ui-port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
       opts.uiPort = Number(value);
     } else usage(`unknown option ${JSON.stringify(argv[i])}`);
   }
-  if (opts.ui && external) usage('--ui shows the spans the embedded receiver gets: unset JAEGER_AGENT_HOST and JAEGER_ENDPOINT to use it');
+  if (opts.ui && external) usage('--ui shows the spans the embedded receiver gets: unset JAEGER_AGENT_HOST, JAEGER_ENDPOINT and OTEL_EXPORTER_OTLP_ENDPOINT to use it');
   return opts;
 }
 
 function usage(message) {
-  console.error(`demo: ${message}\nUsage: npm run demo [-- --ui [--ui-port N]]`);
+  console.error(`demo: ${message}\nUsage: npm run demo [-- [--otlp | --otlp-json] [--ui [--ui-port N]]]`);
   process.exit(2);
 }
 
@@ -68,11 +78,20 @@ async function get(url) {
 async function main() {
   const opts = parseDemoArgs(process.argv.slice(2));
   const store = opts.ui ? new TraceStore() : undefined;
-  const agent = external ? undefined : await startAgent({ port: 0, onSpans: store && ((spans) => store.add(spans)) });
+  const agent = external ? undefined : await startAgent({ port: 0, otlpPort: 0, onSpans: store && ((spans) => store.add(spans)) });
   const viewer = store && (await startViewer({ store, port: opts.uiPort }).catch((error) => usage(`cannot serve the viewer on port ${opts.uiPort} (--ui-port): ${error.message}`)));
   if (viewer) console.log(`Trace viewer on ${viewer.url} (local only, no authentication): traces appear there as they arrive`);
-  const tracingEnv = agent ? { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) } : {};
-  console.log(agent ? `Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed)` : `Reporting to ${process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
+  const otlp = demoExporter !== 'jaeger';
+  let tracingEnv = {};
+  if (agent && otlp) {
+    tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${agent.otlpPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: demoExporter === 'otlp-json' ? 'http/json' : 'http/protobuf' };
+    console.log(`Embedded receiver accepting OTLP/HTTP (${tracingEnv.OTEL_EXPORTER_OTLP_PROTOCOL}) on ${tracingEnv.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces (no Jaeger needed)`);
+  } else if (agent) {
+    tracingEnv = { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) };
+    console.log(`Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed; \`npm run demo -- --otlp\` for OTLP)`);
+  } else {
+    console.log(`Reporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
+  }
 
   const dbs = await databases();
   if (dbs.unavailable) {

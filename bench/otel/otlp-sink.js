@@ -1,11 +1,12 @@
 'use strict';
 /**
- * A local OTLP/HTTP traces receiver for the benchmark: accepts JSON export requests (POST /v1/traces, optionally
+ * A local OTLP/HTTP traces receiver for the benchmark: accepts JSON or protobuf export requests (POST /v1/traces, optionally
  * gzip-compressed), counts the spans in each (resourceSpans[].scopeSpans[].spans[]) before answering 200, and keeps
  * the start time of each so a round counts only the spans of its own requests.
  */
 const http = require('http');
 const zlib = require('zlib');
+const { decodeOtlpProtobuf } = require('@spanwise/agent');
 
 /** Spans in one ExportTraceServiceRequest (OTLP JSON). */
 function spansIn(request) {
@@ -54,10 +55,17 @@ async function startOtlpSink() {
   const server = http.createServer(async (req, res) => {
     try {
       if (req.method !== 'POST' || !req.url.startsWith('/v1/traces')) throw new Error(`unexpected ${req.method} ${req.url}`);
-      if (!String(req.headers['content-type']).includes('json')) throw new Error(`not OTLP JSON: ${req.headers['content-type']}`);
-      const spans = spansIn(JSON.parse((await readBody(req)).toString('utf8')));
+      const type = String(req.headers['content-type']);
+      const body = await readBody(req);
+      if (type.includes('json')) {
+        for (const span of spansIn(JSON.parse(body.toString('utf8')))) startTimesMs.push(nanosToMillis(span.startTimeUnixNano));
+      } else if (type.includes('protobuf')) {
+        // Spanwise's OTLP exporter sends protobuf by default: decoded with the agent's decoder (start times in µs)
+        for (const span of decodeOtlpProtobuf(body)) startTimesMs.push(Math.floor(span.startTime / 1000));
+      } else {
+        throw new Error(`not OTLP JSON or protobuf: ${type}`);
+      }
       sink.requests++;
-      for (const span of spans) startTimesMs.push(nanosToMillis(span.startTimeUnixNano));
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } catch (error) {
       sink.errors.push(String(error.message));

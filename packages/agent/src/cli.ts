@@ -17,6 +17,8 @@ export interface CliOptions {
   host: string;
   port: number;
   collectorPort?: number;
+  /** OTLP/HTTP port; default 4318, skipped with a warning when taken. `off`: none. */
+  otlpPort?: number | 'off';
   out?: string;
   quiet: boolean;
   idleMs: number;
@@ -39,6 +41,8 @@ Options:
   --host HOST          interface to bind (default 127.0.0.1)
   --collector-port N   also accept HTTP POSTs from jaeger-client's collectorEndpoint
                        at http://HOST:N/api/traces (0 = any free port)
+  --otlp-port N|off    accept OTLP/HTTP (protobuf or JSON) at http://HOST:N/v1/traces
+                       (default 4318, skipped with a warning if that port is taken)
   --out FILE           write all traces as Jaeger UI JSON (Search > "JSON File") to FILE
                        whenever a trace completes and on exit
   --idle-ms N          a trace is complete after N ms without new spans (default 500)
@@ -108,6 +112,11 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
       case '--collector-port':
         opts.collectorPort = parsePort('--collector-port', takeValue());
         break;
+      case '--otlp-port': {
+        const v = takeValue();
+        opts.otlpPort = v === 'off' ? 'off' : parsePort('--otlp-port', v);
+        break;
+      }
       case '--out': {
         const v = takeValue();
         if (!v) throw new UsageError('--out must not be empty');
@@ -229,12 +238,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
   }
 
-  try {
-    agent = await startAgent({
+  const listen = (otlpPort: number | undefined): Promise<AgentReceiver> =>
+    startAgent({
       host: opts.host,
       port: opts.port,
       collectorPort: opts.collectorPort,
       keepSpans: !store,
+      otlpPort,
       onSpans(spans) {
         store?.add(spans);
         for (const traceId of new Set(spans.map((s) => s.traceId))) {
@@ -243,6 +253,18 @@ export async function main(argv: readonly string[]): Promise<void> {
         }
       },
     });
+  try {
+    if (opts.otlpPort !== undefined) {
+      agent = await listen(opts.otlpPort === 'off' ? undefined : opts.otlpPort);
+    } else {
+      try {
+        agent = await listen(4318);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        process.stderr.write(`spanwise-agent: OTLP port 4318 is taken; not accepting OTLP (use --otlp-port N)\n`);
+        agent = await listen(undefined);
+      }
+    }
   } catch (e) {
     process.stderr.write(`spanwise-agent: cannot listen on ${opts.host}:${opts.port}${opts.collectorPort !== undefined ? ` / HTTP ${opts.collectorPort}` : ''}: ${(e as Error).message}\n`);
     process.exit(1);
@@ -264,10 +286,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`spanwise-agent viewer on ${viewer.url}\n`);
     if (!['127.0.0.1', 'localhost', '::1'].includes(opts.uiHost)) process.stderr.write(`spanwise-agent: the viewer on ${opts.uiHost} has no authentication: anyone who can reach it sees every trace\n`);
   }
+  if (a.otlpPort !== undefined) process.stdout.write(`spanwise-agent OTLP/HTTP on http://${opts.host}:${a.otlpPort}/v1/traces\n`);
   if (!quiet) {
     process.stdout.write(
       `Point jaeger-client at it: reporter: { agentHost: '${opts.host}', agentPort: ${a.port} }` +
         (a.collectorPort !== undefined ? ` or { collectorEndpoint: 'http://${opts.host}:${a.collectorPort}/api/traces' }` : '') +
+        (a.otlpPort !== undefined ? `\nor any OTLP exporter: OTEL_EXPORTER_OTLP_ENDPOINT=http://${opts.host}:${a.otlpPort}` : '') +
         (out ? `\nSaving traces to ${out}` : '') +
         '\n',
     );

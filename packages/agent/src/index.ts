@@ -6,6 +6,7 @@ export type { DecodedLog, DecodedReference, DecodedSpan, Trace, TagValue } from 
 export { ZERO_SPAN_ID } from './types';
 export { decodeAgentPacket, decodeBatch, agentThriftPath } from './decode';
 export { normalizeId } from './ids';
+export { decodeOtlpProtobuf, decodeOtlpJson } from './otlp';
 export { startAgent } from './receiver';
 export type { AgentReceiver, AgentOptions } from './receiver';
 export { groupTraces, selfTime } from './traces';

@@ -1,7 +1,9 @@
 import * as dgram from 'dgram';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as zlib from 'zlib';
 import { decodeAgentPacket, decodeBatch } from './decode';
+import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp';
 import { groupTraces } from './traces';
 import type { DecodedSpan, Trace } from './types';
 
@@ -12,6 +14,8 @@ export interface AgentOptions {
   port?: number;
   /** Also accept jaeger-client HTTPSender POSTs (Thrift Batch) on http://host:collectorPort/api/traces; 0 = free port. */
   collectorPort?: number;
+  /** Also accept OTLP/HTTP traces (protobuf or JSON, gzip or not) on http://host:otlpPort/v1/traces; 0 = free port (usual: 4318). */
+  otlpPort?: number;
   /** Called with the spans of every decoded packet/POST, after they are added to `spans`. */
   onSpans?: (spans: DecodedSpan[]) => void;
   /** Keep received spans in `spans` (default true). False when `onSpans` hands them to a bounded store. */
@@ -23,6 +27,8 @@ export interface AgentReceiver {
   readonly port: number;
   /** HTTP port actually bound, if the collector endpoint is enabled. */
   readonly collectorPort?: number;
+  /** OTLP/HTTP port actually bound, if enabled. */
+  readonly otlpPort?: number;
   /** Everything received so far (UDP and HTTP), in arrival order. */
   readonly spans: DecodedSpan[];
   /** UDP packets received. */
@@ -174,9 +180,59 @@ export async function startAgent(options: AgentOptions = {}): Promise<AgentRecei
     collectorPort = (server.address() as AddressInfo).port;
   }
 
+  let otlpServer: http.Server | undefined;
+  let otlpPort: number | undefined;
+  if (options.otlpPort !== undefined) {
+    otlpServer = http.createServer((req, res) => {
+      const url = (req.url ?? '').split('?')[0];
+      if (req.method !== 'POST' || url !== '/v1/traces') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('spanwise-agent: POST OTLP traces to /v1/traces\n');
+        req.resume();
+        return;
+      }
+      const json = (req.headers['content-type'] ?? '').startsWith('application/json');
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let decoded: DecodedSpan[];
+        try {
+          let body = Buffer.concat(chunks);
+          if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+          decoded = json ? decodeOtlpJson(body) : decodeOtlpProtobuf(body);
+        } catch (e) {
+          errors++;
+          lastError = (e as Error).message;
+          const message = `cannot decode OTLP request: ${lastError}`;
+          res.writeHead(400, { 'content-type': json ? 'application/json' : 'text/plain' }).end(json ? JSON.stringify({ code: 3, message }) : message);
+          check();
+          return;
+        }
+        // an empty ExportTraceServiceResponse: everything accepted
+        res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : '');
+        accept(decoded);
+      });
+    });
+    const srv = otlpServer;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(options.otlpPort, host, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      udp.close();
+      server?.close();
+      throw e;
+    }
+    otlpPort = (otlpServer.address() as AddressInfo).port;
+  }
+
   const receiver: AgentReceiver = {
     port,
     collectorPort,
+    otlpPort,
     get spans() {
       return spans;
     },
@@ -204,6 +260,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<AgentRecei
               `waitForSpans: timed out after ${timeoutMs} ms waiting for ${want}; ` +
                 `received ${spans.length} span(s) in ${packets} UDP packet(s) on port ${port}` +
                 (collectorPort !== undefined ? ` and HTTP port ${collectorPort}` : '') +
+                (otlpPort !== undefined ? ` and OTLP port ${otlpPort}` : '') +
                 `, ${errors} undecodable${lastError ? ` (last error: ${lastError})` : ''}. Spans: ${describeSpans(spans)}`,
             ),
           );
@@ -233,6 +290,12 @@ export async function startAgent(options: AgentOptions = {}): Promise<AgentRecei
           ? new Promise<void>((resolve) => {
               server!.close(() => resolve());
               server!.closeAllConnections();
+            })
+          : undefined,
+        otlpServer
+          ? new Promise<void>((resolve) => {
+              otlpServer!.close(() => resolve());
+              otlpServer!.closeAllConnections();
             })
           : undefined,
       ]);

@@ -21,7 +21,38 @@ export interface SamplerOptions {
 export type ReporterImplementation = 'spanwise' | 'jaeger-client';
 export const REPORTER_IMPLEMENTATIONS: readonly ReporterImplementation[] = ['spanwise', 'jaeger-client'];
 
+export type ExporterChoice = 'jaeger' | 'otlp' | 'both';
+export const EXPORTER_CHOICES: readonly ExporterChoice[] = ['jaeger', 'otlp', 'both'];
+export type OtlpProtocolOption = 'http/protobuf' | 'http/json';
+
+/** OTLP/HTTP export settings (the standard `OTEL_EXPORTER_OTLP_*` variables). */
+export interface OtlpOptions {
+  /** Full traces URL (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
+  endpoint?: string;
+  /** `http/protobuf` (default) or `http/json` (`OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL`). */
+  protocol?: OtlpProtocolOption;
+  /** Request headers (`OTEL_EXPORTER_OTLP_[TRACES_]HEADERS=k=v,k2=v2`). */
+  headers?: Record<string, string>;
+  /** `gzip` or `none` (`OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION`). */
+  compression?: 'gzip' | 'none';
+  /** Per-request timeout in ms (`OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT`, default 10000). */
+  timeoutMs?: number;
+  /** Span tag names: `semconv` (default) or `opentracing` (`SPANWISE_OTLP_ATTRIBUTES`). */
+  attributeNaming?: 'semconv' | 'opentracing';
+  /** Resource attributes (`OTEL_RESOURCE_ATTRIBUTES=k=v,...`); `service.version` among them is used. */
+  resourceAttributes?: Record<string, string>;
+  /** `service.version`; default `service.version` of the resource attributes, else the app's package.json version. */
+  serviceVersion?: string;
+}
+
 export interface ReporterOptions {
+  /**
+   * Where spans go (`SPANWISE_EXPORTER`): `jaeger` (Thrift to the agent or `endpoint`), `otlp` (OTLP/HTTP), or
+   * `both`. Default: `otlp` when an OTLP endpoint is configured, else `jaeger`.
+   */
+  exporter?: ExporterChoice;
+  /** OTLP/HTTP settings. */
+  otlp?: OtlpOptions;
   /** `spanwise` (default): the fast, bounded exporter; `jaeger-client`: jaeger-client's RemoteReporter (`SPANWISE_REPORTER`). */
   implementation?: ReporterImplementation;
   agentHost?: string;
@@ -83,7 +114,8 @@ export interface ResolvedConfig {
   tracer?: Tracer;
   disabled: boolean;
   sampler: SamplerOptions;
-  reporter: ReporterOptions;
+  /** `exporterNotice`: set when both a Jaeger target and an OTLP endpoint are configured (logged at startup). */
+  reporter: ReporterOptions & { exporterNotice?: string };
   tags: Record<string, string | number | boolean>;
   inject: PropagationFormat[];
   extract: PropagationFormat[];
@@ -109,11 +141,16 @@ type Env = Record<string, string | undefined>;
 export function resolveConfig(options: SpanwiseOptions = {}, env: Env = process.env): ResolvedConfig {
   const logLevel = options.logLevel ?? parseLogLevel(env);
   return {
-    serviceName: options.serviceName ?? nonEmpty(env.JAEGER_SERVICE_NAME) ?? defaultServiceName(),
+    serviceName:
+      options.serviceName ??
+      nonEmpty(env.JAEGER_SERVICE_NAME) ??
+      nonEmpty(env.OTEL_SERVICE_NAME) ??
+      nonEmpty(parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES')['service.name']) ??
+      defaultServiceName(),
     tracer: options.tracer,
     disabled: options.disabled ?? parseBoolean(env, 'JAEGER_DISABLED', false),
     sampler: validateSampler(options.sampler ?? samplerFromEnv(env), options.sampler ? 'sampler' : 'JAEGER_SAMPLER_'),
-    reporter: validateReporter({ ...reporterFromEnv(env), ...options.reporter }),
+    reporter: chooseExporter(validateReporter({ ...reporterFromEnv(env), ...options.reporter }), resolveOtlp(options.reporter?.otlp, env)),
     tags: options.tags ?? parseTags(env.JAEGER_TAGS, env),
     inject: validateFormats(options.propagation?.inject ?? formatsFromEnv(env, 'SPANWISE_PROPAGATION_INJECT') ?? ['jaeger', 'w3c'], 'propagation.inject'),
     extract: validateFormats(
@@ -203,6 +240,7 @@ function reporterFromEnv(env: Env): ReporterOptions {
     agentPort: parseNumber(env, 'JAEGER_AGENT_PORT'),
     endpoint: nonEmpty(env.JAEGER_ENDPOINT),
     implementation: reporterImplementationFromEnv(env),
+    exporter: exporterFromEnv(env),
     user: nonEmpty(env.JAEGER_USER),
     password: env.JAEGER_PASSWORD,
     token: nonEmpty(env.JAEGER_AUTH_TOKEN),
@@ -216,6 +254,105 @@ function reporterFromEnv(env: Env): ReporterOptions {
   return reporter;
 }
 
+function exporterFromEnv(env: Env): ExporterChoice | undefined {
+  const value = nonEmpty(env.SPANWISE_EXPORTER);
+  if (value !== undefined && !EXPORTER_CHOICES.includes(value as ExporterChoice)) {
+    throw new ConfigurationError('SPANWISE_EXPORTER', `one of ${EXPORTER_CHOICES.join(', ')}`, value);
+  }
+  return value as ExporterChoice | undefined;
+}
+
+/** `k=v,k2=v2` with percent-encoded values (W3C baggage octets), as OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES are written. */
+export function parseKeyValues(raw: string | undefined, setting: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (nonEmpty(raw) === undefined) return out;
+  for (const pair of raw!.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (!key) throw new ConfigurationError(setting, 'a comma list of key=value', setting.includes('HEADERS') ? '<hidden>' : raw);
+    try {
+      out[decodeURIComponent(key)] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      throw new ConfigurationError(setting, 'percent-encoded key=value pairs', setting.includes('HEADERS') ? '<hidden>' : raw);
+    }
+  }
+  return out;
+}
+
+/** The OTLP settings: code options over `OTEL_EXPORTER_OTLP_TRACES_*` over `OTEL_EXPORTER_OTLP_*`. */
+function resolveOtlp(options: OtlpOptions | undefined, env: Env): OtlpOptions {
+  const pick = (name: string): [string, string] | undefined => {
+    for (const full of [`OTEL_EXPORTER_OTLP_TRACES_${name}`, `OTEL_EXPORTER_OTLP_${name}`]) {
+      const v = nonEmpty(env[full]);
+      if (v !== undefined) return [full, v];
+    }
+    return undefined;
+  };
+  const otlp: OtlpOptions = { ...options };
+  const tracesEndpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const baseEndpoint = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const endpointSetting = otlp.endpoint !== undefined ? 'reporter.otlp.endpoint' : tracesEndpoint ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  otlp.endpoint ??= tracesEndpoint ?? (baseEndpoint ? `${baseEndpoint.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (otlp.endpoint !== undefined && !isHttpUrl(otlp.endpoint)) {
+    throw new ConfigurationError(endpointSetting, 'an http(s) URL such as http://collector:4318', otlp.endpoint);
+  }
+  const protocol = pick('PROTOCOL');
+  if (otlp.protocol === undefined && protocol) otlp.protocol = protocol[1] as OtlpProtocolOption;
+  if (otlp.protocol !== undefined && otlp.protocol !== 'http/protobuf' && otlp.protocol !== 'http/json') {
+    throw new ConfigurationError(protocol && !options?.protocol ? protocol[0] : 'reporter.otlp.protocol', 'http/protobuf or http/json (grpc is not supported)', otlp.protocol);
+  }
+  const compression = pick('COMPRESSION');
+  if (otlp.compression === undefined && compression) otlp.compression = compression[1] as 'gzip' | 'none';
+  if (otlp.compression !== undefined && otlp.compression !== 'gzip' && otlp.compression !== 'none') {
+    throw new ConfigurationError(compression && !options?.compression ? compression[0] : 'reporter.otlp.compression', 'gzip or none', otlp.compression);
+  }
+  const timeout = pick('TIMEOUT');
+  if (otlp.timeoutMs === undefined && timeout) otlp.timeoutMs = Number(timeout[1]);
+  if (otlp.timeoutMs !== undefined && (!Number.isInteger(otlp.timeoutMs) || otlp.timeoutMs <= 0)) {
+    throw new ConfigurationError(timeout && !options?.timeoutMs ? timeout[0] : 'reporter.otlp.timeoutMs', 'a positive integer of milliseconds', timeout?.[1] ?? otlp.timeoutMs);
+  }
+  const headers = pick('HEADERS');
+  if (otlp.headers === undefined && headers) otlp.headers = parseKeyValues(headers[1], headers[0]);
+  const naming = nonEmpty(env.SPANWISE_OTLP_ATTRIBUTES);
+  if (otlp.attributeNaming === undefined && naming) otlp.attributeNaming = naming as 'semconv' | 'opentracing';
+  if (otlp.attributeNaming !== undefined && otlp.attributeNaming !== 'semconv' && otlp.attributeNaming !== 'opentracing') {
+    throw new ConfigurationError(naming && !options?.attributeNaming ? 'SPANWISE_OTLP_ATTRIBUTES' : 'reporter.otlp.attributeNaming', 'semconv or opentracing', otlp.attributeNaming);
+  }
+  otlp.resourceAttributes ??= parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES');
+  otlp.serviceVersion ??= otlp.resourceAttributes['service.version'] ?? defaultServiceVersion();
+  return otlp;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `otlp` when an OTLP endpoint is configured and no exporter was chosen. When a Jaeger target is configured too,
+ * `exporterNotice` says which one is used, for the startup log.
+ */
+function chooseExporter(reporter: ReporterOptions, otlp: OtlpOptions): ReporterOptions & { exporterNotice?: string } {
+  const hasOtlp = otlp.endpoint !== undefined;
+  const hasJaeger = reporter.endpoint !== undefined || reporter.agentHost !== undefined || reporter.agentPort !== undefined;
+  // Jaeger only (the default): the reporter options stay as they were before OTLP existed
+  if (reporter.exporter === 'jaeger' || (reporter.exporter === undefined && !hasOtlp)) return reporter;
+  if (reporter.exporter !== undefined || !hasJaeger) return { ...reporter, exporter: reporter.exporter ?? 'otlp', otlp };
+  return {
+    ...reporter,
+    exporter: 'otlp',
+    otlp,
+    exporterNotice:
+      `Spanwise: both a Jaeger target (${reporter.endpoint ?? `${reporter.agentHost ?? '127.0.0.1'}:${reporter.agentPort ?? 6832}`}) and an OTLP endpoint ` +
+      `(${otlp.endpoint}) are configured; exporting OTLP only. Set SPANWISE_EXPORTER=both (reporter.exporter: 'both') to send to both, or =jaeger.`,
+  };
+}
+
 function reporterImplementationFromEnv(env: Env): ReporterImplementation | undefined {
   const value = nonEmpty(env.SPANWISE_REPORTER);
   if (value === undefined) return undefined;
@@ -226,6 +363,9 @@ function reporterImplementationFromEnv(env: Env): ReporterImplementation | undef
 }
 
 function validateReporter(reporter: ReporterOptions): ReporterOptions {
+  if (reporter.exporter !== undefined && !EXPORTER_CHOICES.includes(reporter.exporter)) {
+    throw new ConfigurationError('reporter.exporter', `one of ${EXPORTER_CHOICES.join(', ')}`, reporter.exporter);
+  }
   if (reporter.implementation !== undefined && !REPORTER_IMPLEMENTATIONS.includes(reporter.implementation)) {
     throw new ConfigurationError('reporter.implementation', `one of ${REPORTER_IMPLEMENTATIONS.join(', ')}`, reporter.implementation);
   }
@@ -294,6 +434,25 @@ export function parseTags(raw: string | undefined, env: Env = process.env): Reco
     tags[key] = value;
   }
   return tags;
+}
+
+/** The version in the app's package.json (nearest to the main script), if any. */
+export function defaultServiceVersion(): string | undefined {
+  const start = require.main?.filename ? path.dirname(require.main.filename) : process.cwd();
+  let dir = start;
+  for (;;) {
+    if (!dir.split(path.sep).includes('node_modules')) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+        return typeof pkg.version === 'string' && pkg.version ? pkg.version : undefined;
+      } catch {
+        // no package.json here: keep walking up
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 /** The name in the app's package.json (nearest to the main script, else to the working directory). */

@@ -1,7 +1,7 @@
 import * as opentracing from 'opentracing';
 import type { ResolvedConfig } from './config';
 import { log } from './logger';
-import { createReporter } from './export';
+import { createOtlpReporter, createReporter, FanoutReporter } from './export';
 import type { TraceParts } from './propagation/ids';
 
 /**
@@ -37,6 +37,38 @@ export type ReporterFactory = (config: ResolvedConfig) => SpanReporter;
 
 /** The reporter the configuration asks for: Spanwise's fast exporter unless `jaeger-client` is chosen. */
 export function createConfiguredReporter(config: ResolvedConfig): SpanReporter {
+  const exporter = config.reporter.exporter ?? 'jaeger';
+  if (config.reporter.exporterNotice) log.warn(config.reporter.exporterNotice);
+  if (exporter === 'otlp') return createConfiguredOtlpReporter(config);
+  const jaegerReporter = createJaegerTargetReporter(config);
+  if (exporter === 'both') return new FanoutReporter([jaegerReporter, createConfiguredOtlpReporter(config)]) as unknown as SpanReporter;
+  return jaegerReporter;
+}
+
+const reporterLogger = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
+
+/** OTLP/HTTP export with the queue settings shared with the Thrift exporter. */
+function createConfiguredOtlpReporter(config: ResolvedConfig): SpanReporter {
+  const { reporter: options } = config;
+  const otlp = options.otlp ?? {};
+  return createOtlpReporter({
+    endpoint: otlp.endpoint,
+    protocol: otlp.protocol,
+    headers: otlp.headers,
+    compression: otlp.compression,
+    timeoutMs: otlp.timeoutMs,
+    attributeNaming: otlp.attributeNaming,
+    serviceVersion: otlp.serviceVersion,
+    resourceAttributes: otlp.resourceAttributes,
+    flushIntervalMs: options.flushIntervalMs,
+    maxQueueSpans: options.maxQueueSpans,
+    maxQueueBytes: options.maxQueueBytes,
+    maxRetries: options.maxRetries,
+    logger: reporterLogger,
+  }) as unknown as SpanReporter;
+}
+
+function createJaegerTargetReporter(config: ResolvedConfig): SpanReporter {
   if (config.reporter.implementation === 'jaeger-client') return createJaegerReporter(config);
   const { reporter: options } = config;
   return createReporter({

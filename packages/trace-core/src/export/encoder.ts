@@ -462,7 +462,8 @@ export function encodeSpan(span: JaegerSpanLike, options: EncoderOptions = {}): 
  */
 export interface Framing {
   readonly overhead: number;
-  prefix(count: number): Buffer;
+  /** `bodyLength`: bytes of the encoded spans (protobuf framings need it for the enclosing length). */
+  prefix(count: number, bodyLength?: number): Buffer;
   readonly suffix: Buffer;
 }
 

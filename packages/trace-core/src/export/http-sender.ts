@@ -1,5 +1,6 @@
 import * as http from 'http';
 import * as https from 'https';
+import * as zlib from 'zlib';
 import { batchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -21,7 +22,37 @@ export interface HttpSenderOptions {
   retryBackoffMs?: number;
   /** Concurrent requests (default 2). Together with the reporter's queue caps this bounds memory. */
   maxInFlight?: number;
+  /** Request Content-Type (default `application/x-thrift`). */
+  contentType?: string;
+  /** Extra request headers (OTLP: `OTEL_EXPORTER_OTLP_HEADERS`). Never logged. */
+  headers?: Record<string, string>;
+  /** Gzip request bodies (`Content-Encoding: gzip`). */
+  gzip?: boolean;
+  /** HTTP statuses worth retrying (default: 429 and every 5xx). */
+  retryableStatus?: (status: number) => boolean;
+  /** Who answers, in error messages (default `Jaeger collector`). */
+  peerName?: string;
+  /**
+   * Reads the response body (at most 64 KiB). For a failure, the returned text is added to the error message;
+   * for a success it is logged (an OTLP partial success).
+   */
+  readResponse?: (status: number, body: Buffer) => string | undefined;
+  /** Where {@link readResponse} texts of successful responses go. */
+  onNotice?: (message: string) => void;
 }
+
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** `Retry-After` as milliseconds: delay-seconds or an HTTP date; 0 when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
+  if (typeof value !== 'string') return 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : 0;
+}
+
+const defaultRetryable = (status: number): boolean => status >= 500 || status === 429;
 
 const MAX_BACKOFF_MS = 10_000;
 
@@ -48,6 +79,11 @@ export class HttpSender implements Transport {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly backoffMs: number;
+  private readonly gzip: boolean;
+  private readonly retryable: (status: number) => boolean;
+  private readonly peerName: string;
+  private readonly readResponse?: (status: number, body: Buffer) => string | undefined;
+  private readonly onNotice?: (message: string) => void;
   private closed = false;
   /** Cancels of attempts in progress and of pending retry timers. */
   private readonly active = new Set<() => void>();
@@ -63,7 +99,13 @@ export class HttpSender implements Transport {
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.maxRetries = options.maxRetries ?? 3;
     this.backoffMs = options.retryBackoffMs ?? 200;
-    this.headers = { 'Content-Type': 'application/x-thrift' };
+    this.gzip = options.gzip === true;
+    this.retryable = options.retryableStatus ?? defaultRetryable;
+    this.peerName = options.peerName ?? 'Jaeger collector';
+    this.readResponse = options.readResponse;
+    this.onNotice = options.onNotice;
+    this.headers = { ...options.headers, 'Content-Type': options.contentType ?? 'application/x-thrift' };
+    if (this.gzip) this.headers['Content-Encoding'] = 'gzip';
     if (options.token) {
       this.headers.Authorization = `Bearer ${options.token}`;
     } else if (options.user !== undefined && options.password !== undefined) {
@@ -85,7 +127,14 @@ export class HttpSender implements Transport {
       return;
     }
     const body = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
-    this.attempt(body, 0, done);
+    if (!this.gzip) {
+      this.attempt(body, 0, done);
+      return;
+    }
+    zlib.gzip(body, (err, zipped) => {
+      if (err) done(new Error(`cannot gzip the request body: ${err.message}`));
+      else this.attempt(zipped, 0, done);
+    });
   }
 
   private attempt(body: Buffer, n: number, done: (err: Error | null) => void): void {
@@ -146,17 +195,39 @@ export class HttpSender implements Transport {
       finish(new SendError(`HTTP request to ${u.origin} timed out after ${this.timeoutMs} ms`, true));
     }, this.timeoutMs);
     req.on('response', (res) => {
-      res.resume();
       const status = res.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        finish(null);
+      const ok = status >= 200 && status < 300;
+      const retryable = !ok && this.retryable(status);
+      const wait = retryable ? retryAfterMs(res.headers['retry-after']) : 0;
+      const fail = (detail: string | undefined) =>
+        finish(new SendError(`${this.peerName} ${u.origin} answered HTTP ${status}${detail ? `: ${detail}` : ''}`, retryable, wait));
+      if (!this.readResponse) {
+        res.resume();
+        if (ok) finish(null);
+        else fail(undefined);
         return;
       }
-      const retryable = status >= 500 || status === 429;
-      let retryAfterMs = 0;
-      const ra = res.headers['retry-after'];
-      if (retryable && typeof ra === 'string' && /^\d+$/.test(ra)) retryAfterMs = Number(ra) * 1000;
-      finish(new SendError(`Jaeger collector ${u.origin} answered HTTP ${status}`, retryable, retryAfterMs));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('error', () => (ok ? finish(null) : fail(undefined)));
+      res.on('end', () => {
+        let detail: string | undefined;
+        try {
+          detail = this.readResponse!(status, Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES));
+        } catch {
+          detail = undefined;
+        }
+        if (!ok) {
+          fail(detail);
+          return;
+        }
+        if (detail) this.onNotice?.(`${this.peerName} ${u.origin}: ${detail}`);
+        finish(null);
+      });
     });
     req.on('error', (err) => {
       finish(new SendError(`HTTP request to ${u.origin} failed: ${err.message}`, true));

@@ -13,6 +13,13 @@
 export { createReporter, SpanwiseReporter, DEFAULTS } from './reporter';
 export type { ReporterConfig, ReporterStats, DropReason, SpanwiseReporterOptions } from './reporter';
 export type { ReporterLogger, Transport } from './types';
+export { createOtlpReporter, OtlpHttpSender, FanoutReporter, isOtlpRetryable, OTLP_DEFAULTS, OTLP_PROTOCOLS } from './otlp-sender';
+export type { OtlpReporterConfig, OtlpProtocol } from './otlp-sender';
+export { OtlpProtoEncoder, OtlpJsonEncoder, otlpProtoFraming, otlpJsonFraming } from './otlp-encoder';
+export type { ReporterEncoder, OtlpEncoderOptions } from './otlp-encoder';
+export { SEMCONV_NAMES, SpanKind, StatusCode, resourceAttributes } from './otlp-mapping';
+export type { AttributeNaming, ResourceOptions } from './otlp-mapping';
+export { retryAfterMs } from './http-sender';
 export { UdpSender } from './udp-sender';
 export type { UdpSenderOptions } from './udp-sender';
 export { HttpSender } from './http-sender';

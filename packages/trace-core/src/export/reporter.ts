@@ -1,6 +1,7 @@
 import { suppressTracing } from '../context';
 import { SpanEncoder, type Framing, type JaegerKeyValue, type JaegerSpanLike } from './encoder';
 import { HttpSender } from './http-sender';
+import type { ReporterEncoder } from './otlp-encoder';
 import type { ReporterLogger, Transport } from './types';
 import { UdpSender } from './udp-sender';
 
@@ -81,6 +82,10 @@ export interface SpanwiseReporterOptions {
   logIntervalMs?: number;
   jaegerCompatible?: boolean;
   logger?: ReporterLogger;
+  /** Another wire format (OTLP): makes the span encoder, given its initial buffer size. Default: Thrift. */
+  encoder?: (initialSize: number) => ReporterEncoder;
+  /** With `encoder`: encodes the process (service name and tracer tags) handed to `Transport.framing`. */
+  encodeProcess?: (serviceName: string, tags: JaegerKeyValue[]) => Buffer;
 }
 
 /** Defaults, exported for documentation and tests. */
@@ -126,7 +131,8 @@ interface Packet {
  */
 export class SpanwiseReporter {
   private readonly transport: Transport;
-  private readonly enc: SpanEncoder;
+  private readonly enc: ReporterEncoder;
+  private readonly encodeProcess: (serviceName: string, tags: JaegerKeyValue[]) => Buffer;
   private readonly logger: ReporterLogger;
   private readonly maxPacketSize: number;
   private readonly maxQueueSpans: number;
@@ -170,7 +176,15 @@ export class SpanwiseReporter {
     this.logIntervalMs = options.logIntervalMs ?? DEFAULTS.logIntervalMs;
     this.spanBudget = this.maxPacketSize - PROVISIONAL_OVERHEAD;
     this.chunkSize = this.maxPacketSize + 8192;
-    this.enc = new SpanEncoder({ jaegerCompatible: options.jaegerCompatible, initialSize: this.chunkSize });
+    const jaegerCompatible = options.jaegerCompatible;
+    this.enc = options.encoder?.(this.chunkSize) ?? new SpanEncoder({ jaegerCompatible, initialSize: this.chunkSize });
+    this.encodeProcess =
+      options.encodeProcess ??
+      ((serviceName, tags) => {
+        const e = new SpanEncoder({ jaegerCompatible, initialSize: 512 });
+        e.encodeProcess(serviceName, tags);
+        return e.take();
+      });
     this.timer = setInterval(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
     this.timer.unref();
     process.on('beforeExit', this.onBeforeExit);
@@ -188,9 +202,7 @@ export class SpanwiseReporter {
 
   /** Called by jaeger-client's Tracer with the process (service name and tracer tags). */
   setProcess(serviceName: string, tags: JaegerKeyValue[]): void {
-    const e = new SpanEncoder({ jaegerCompatible: this.enc.jaegerCompatible, initialSize: 512 });
-    e.encodeProcess(serviceName, tags);
-    this.framing = this.transport.framing(e.take());
+    this.framing = this.transport.framing(this.encodeProcess(serviceName, tags));
     this.spanBudget = this.maxPacketSize - this.framing.overhead;
     if (this.spanBudget < 64) {
       this.logger.error(
@@ -333,7 +345,7 @@ export class SpanwiseReporter {
       this.pendingSpans -= p.spans;
       this.pendingBytes -= p.len;
       if (framing !== null && t.sendNow) {
-        const prefix = framing.prefix(p.spans);
+        const prefix = framing.prefix(p.spans, p.len);
         const total = prefix.length + p.len + framing.suffix.length;
         if (t.sendNow([prefix, p.buf.subarray(0, p.len), framing.suffix])) {
           this.st.sent += p.spans;
@@ -392,7 +404,7 @@ export class SpanwiseReporter {
     this.lastDrainAt = now;
     while (this.queue.length > 0 && this.inFlight < t.maxInFlight && budget > 0) {
       const p = this.queue.shift() as Packet;
-      const prefix = framing.prefix(p.spans);
+      const prefix = framing.prefix(p.spans, p.len);
       const total = prefix.length + p.len + framing.suffix.length;
       budget -= total;
       this.inFlight++;
