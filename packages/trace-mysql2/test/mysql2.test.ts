@@ -264,6 +264,20 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(short.tags.error).toBeUndefined();
   });
 
+  it('a throwing statement option is logged once, naming the option and the package', async () => {
+    const { code, output } = await runScript(
+      SCRIPT,
+      { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: 'statements', TRACE_OPTIONS: '{}', THROWING_STATEMENT_OPTION: '1' },
+      { timeoutMs: 45000 },
+    );
+    expect(code).toBe(0);
+    await collect(['long', 'short'], 2);
+    const lines = output.split('\n').filter((line) => line.includes('option statement of @spanwise/trace-mysql2 threw'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('bug in the app-supplied statement function');
+    expect(output).not.toContain('tracing fault');
+  });
+
   it('sends no comment by default', async () => {
     const result = await run(fixture, 'commenter');
     expect(result.serverSawQuery).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID()');
