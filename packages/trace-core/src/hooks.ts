@@ -1,4 +1,4 @@
-import { warnOnce } from './logger';
+import { log } from './logger';
 
 /**
  * Functions the app hands to Spanwise (requestHook, responseHook, operationName, statement formatters, ignore
@@ -19,9 +19,14 @@ export function callUserHook<A extends unknown[], R>(owner: string, option: stri
   }
 }
 
+const reported = new Set<string>();
+
 /** Log a user hook's throw once per owner and option (for callers that guard a hook themselves). */
 export function reportHookFault(owner: string, option: string, error: unknown): void {
-  warnOnce(`hook:${owner}:${option}`, `spanwise: option ${option} of ${owner} threw (ignored; the span and the app's call go on; further throws are not logged): ${describe(error)}`);
+  const key = `${owner}:${option}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  log.error(`spanwise: option ${option} of ${owner} threw (ignored: the span and the app's call go on; further throws of ${owner} ${option} are not logged): ${describe(error)}`);
 }
 
 function describe(error: unknown): string {

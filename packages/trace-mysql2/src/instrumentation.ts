@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
+import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
 import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
 import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
@@ -247,7 +247,7 @@ function wrapPoolStatement(method: 'query' | 'execute') {
       const parent = getActiveSpan();
       const sql = sqlOf(args[0]);
       const previous = pendingPoolStatement;
-      pendingPoolStatement = sql !== undefined && instrumentation.enabled ? { sql, parent, startTime: Date.now(), pool: this } : undefined;
+      pendingPoolStatement = sql !== undefined && instrumentation.enabled && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), pool: this } : undefined;
       let command: unknown;
       try {
         command = original.apply(this, args);
