@@ -1,7 +1,7 @@
 import type { Span } from 'opentracing';
 import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
-import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
+import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
 import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29,8 +29,8 @@ const instrumentation = new Instrumentation('mysql2', [
     module: 'mysql2',
     file: 'lib/pool_cluster.js',
     versions: VERSIONS,
-    patch: (c: ClassExport) => wrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection),
-    unpatch: (c: ClassExport) => unwrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection'),
+    patch: (c: ClassExport) => patchCluster(c?.prototype),
+    unpatch: (c: ClassExport) => unpatchCluster(c?.prototype),
   },
 ]);
 
@@ -72,6 +72,46 @@ function unpatchPool(pool: object | undefined): void {
   unwrapMethod(ownerOf(pool, 'getConnection'), 'getConnection');
   unwrapMethod(ownerOf(pool, 'query'), 'query');
   unwrapMethod(ownerOf(pool, 'execute'), 'execute');
+}
+
+function patchCluster(cluster: object | undefined): void {
+  wrapMethod(ownerOf(cluster, 'getConnection'), 'getConnection', wrapClusterGetConnection);
+  wrapMethod(ownerOf(cluster, 'of'), 'of', wrapClusterOf);
+}
+
+function unpatchCluster(cluster: object | undefined): void {
+  unwrapMethod(ownerOf(cluster, 'getConnection'), 'getConnection');
+  unwrapMethod(ownerOf(cluster, 'of'), 'of');
+  for (const namespace of namespacePrototypes) unpatchNamespace(namespace);
+  namespacePrototypes.clear();
+}
+
+/** The PoolNamespace classes seen (mysql2 does not export it: `cluster.of()` hands out its instances). */
+const namespacePrototypes = new Set<object>();
+
+/** `cluster.of(pattern)`: its namespace's `query`/`execute` fail like a pool's when no node gives a connection. */
+function wrapClusterOf(original: AnyFunction): AnyFunction {
+  return function tracedOf(this: unknown, ...args: any[]) {
+    const namespace = original.apply(this, args);
+    try {
+      const proto = namespace && typeof namespace === 'object' ? (Object.getPrototypeOf(namespace) as object) : undefined;
+      if (proto && proto !== Object.prototype && !namespacePrototypes.has(proto) && instrumentation.enabled) {
+        namespacePrototypes.add(proto);
+        wrapMethod(proto, 'query', wrapPoolStatement('query'));
+        wrapMethod(proto, 'execute', wrapPoolStatement('execute'));
+        wrapMethod(proto, 'getConnection', wrapNamespaceGetConnection);
+      }
+    } catch (error) {
+      reportFault('mysql2 cluster namespace', error);
+    }
+    return namespace;
+  };
+}
+
+function unpatchNamespace(proto: object): void {
+  unwrapMethod(proto, 'query');
+  unwrapMethod(proto, 'execute');
+  unwrapMethod(proto, 'getConnection');
 }
 
 /** The object in `proto`'s chain that defines `name` (the base class in mysql2 >= 3.11.5). */
@@ -237,7 +277,8 @@ interface PoolStatement {
   sql: string;
   parent: Span | undefined;
   startTime: number;
-  pool: PoolLike;
+  /** The pool's connection config; null for a cluster namespace, whose node is not known yet. */
+  config: ConnectionConfigLike | null;
 }
 let pendingPoolStatement: PoolStatement | undefined;
 
@@ -247,7 +288,7 @@ function wrapPoolStatement(method: 'query' | 'execute') {
       const parent = getActiveSpan();
       const sql = sqlOf(args[0]);
       const previous = pendingPoolStatement;
-      pendingPoolStatement = sql !== undefined && instrumentation.enabled && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), pool: this } : undefined;
+      pendingPoolStatement = sql !== undefined && instrumentation.enabled && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), config: this?.config?.connectionConfig ?? null } : undefined;
       let command: unknown;
       try {
         command = original.apply(this, args);
@@ -283,6 +324,19 @@ function wrapPoolGetConnection(original: AnyFunction): AnyFunction {
   };
 }
 
+/**
+ * A namespace's `getConnection(cb)` (the namespace retries other nodes itself): only its final failure records
+ * the statement, and the pools it asks see no pending statement.
+ */
+function wrapNamespaceGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedNamespaceGetConnection(this: unknown, ...args: any[]) {
+    const statement = pendingPoolStatement;
+    pendingPoolStatement = undefined;
+    if (statement && typeof args[0] === 'function') args[0] = failingStatementCallback(args[0], statement);
+    return original.apply(this, args);
+  };
+}
+
 /** The pool's own callback, which records the statement as failed when no connection could be had. */
 function failingStatementCallback(callback: AnyFunction, statement: PoolStatement): AnyFunction {
   return function (this: unknown, error: unknown) {
@@ -293,7 +347,7 @@ function failingStatementCallback(callback: AnyFunction, statement: PoolStatemen
 
 function recordUnsentStatement(statement: PoolStatement, error: unknown): void {
   try {
-    const span = startStatementSpan(statement.pool?.config?.connectionConfig, statement.sql, options, statement.parent, statement.startTime);
+    const span = startStatementSpan(statement.config, statement.sql, options, statement.parent, statement.startTime);
     if (span) endStatementSpan(span, error, options);
   } catch (fault) {
     reportFault('mysql2 pool statement', fault);

@@ -30,11 +30,16 @@ export function resolveOptions(options: Mysql2TracingOptions = {}): ResolvedOpti
 const names = new StatementCache<string>();
 const masks = new StatementCache<string>();
 
-/** A client span for one statement, child of `parent` (default the active span); undefined outside a trace. */
-export function startStatementSpan(config: ConnectionConfigLike | undefined, sql: string, options: ResolvedOptions, parent?: Span, startTime?: number): Span | undefined {
+const UNKNOWN_PEER_TAGS: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'sql' };
+
+/**
+ * A client span for one statement, child of `parent` (default the active span); undefined outside a trace.
+ * `config` null: the server is not known (a cluster that found no node), so no peer or database tags.
+ */
+export function startStatementSpan(config: ConnectionConfigLike | undefined | null, sql: string, options: ResolvedOptions, parent?: Span, startTime?: number): Span | undefined {
   const span = startClientSpan(names.get(sql, statementName), parent ? { childOf: parent, startTime } : undefined);
   if (span && isRecording(span)) {
-    setTags(span, connectionTags(config));
+    setTags(span, config === null ? UNKNOWN_PEER_TAGS : connectionTags(config));
     const statement = recordedStatement(sql, options);
     if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
   }

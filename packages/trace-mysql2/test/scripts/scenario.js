@@ -349,6 +349,12 @@ const scenarios = {
     const closedPromise = mysqlPromise.createPool({ uri: url, connectionLimit: 1 });
     await closedPromise.end();
     await request('closed-promise', () => closedPromise.query('SELECT 5').then(() => record('closed-promise', null), (err) => record('closed-promise', err)));
+    // A pool cluster: its namespace retries nodes itself; only its final failure is the statement's.
+    const cluster = mysql.createPoolCluster({ removeNodeErrorCount: 1 });
+    cluster.add('DEAD', { uri: deadUrl, connectionLimit: 1 });
+    await request('cluster-dead-query', () => new Promise((resolve) => cluster.of('DEAD').query("SELECT 'hunter2'", (err) => resolve(record('cluster-dead-query', err)))));
+    await request('cluster-missing-execute', () => new Promise((resolve) => cluster.of('MISSING').execute('SELECT 9', [], (err) => resolve(record('cluster-missing-execute', err)))));
+    await new Promise((resolve) => cluster.end(() => resolve()));
     // A pool that works: one statement span each, as before (none added by the failure path).
     const live = mysql.createPool({ uri: url, connectionLimit: 1 });
     await request('live-query', () => new Promise((resolve) => live.query('SELECT 6', (err) => resolve(record('live-query', err)))));
