@@ -12,6 +12,14 @@ function traceOptionsFromEnv(env = process.env) {
     options.responseHook = (span, req, res) => span.setTag('app.response_status', res.statusCode);
   }
   if (env.TRACE_OPERATION_NAME === '1') options.operationName = (req, route) => `custom ${req.method} ${route || 'none'}`;
+  if (env.TRACE_THROWING_HOOKS === '1') {
+    for (const name of ['requestHook', 'responseHook', 'operationName']) {
+      options[name] = () => {
+        throw new Error(`${name} exploded`);
+      };
+    }
+  }
+  if (env.TRACE_RECORD_SECRET_HEADERS) require('@spanwise/trace-core').init({ redaction: { recordSecretHeaders: env.TRACE_RECORD_SECRET_HEADERS.split(',') } });
   return options;
 }
 

@@ -80,4 +80,32 @@ export function serverConformanceTests(ctx: ConformanceContext): void {
     expect((await serverSpanOf(agent, unmatched)).operationName).toBe('custom GET none');
     expect(agent.spans.filter((s) => s.serviceName === ctx.serviceName && ignored.includes(String(s.tags['http.url'])))).toEqual([]);
   });
+
+  it('headersAsTags: secret-looking headers REDACTED unless opted in; hooks that throw keep the span and are named once', async () => {
+    const agent = ctx.agent();
+    const app = await startApp(
+      ctx.script,
+      ctx.env({ TRACE_THROWING_HOOKS: '1', TRACE_HEADERS: 'x-api-key,x-auth-token,x-public-key', TRACE_RECORD_SECRET_HEADERS: 'x-public-key' }),
+    );
+    const urls = [uniquePath('/users/7'), uniquePath('/users/8')];
+    for (const url of urls) expect((await httpGet(`${app.url}${url}`, { 'x-api-key': 'k3y-s3cret', 'x-auth-token': 't0k3n-s3cret', 'x-public-key': 'pk-visible' })).status).toBe(200);
+    for (const url of urls) {
+      const span = await serverSpanOf(agent, url);
+      expect(span.operationName).toBe('GET /users/:id');
+      expect(span.tags).toMatchObject({
+        component: ctx.component,
+        'http.status_code': 200,
+        'http.request.header.x-api-key': 'REDACTED',
+        'http.request.header.x-auth-token': 'REDACTED',
+        'http.request.header.x-public-key': 'pk-visible',
+      });
+      expect(JSON.stringify(span)).not.toContain('s3cret');
+    }
+    for (const option of ['requestHook', 'responseHook', 'operationName']) {
+      const lines = app.output().split('\n').filter((line) => line.includes(`option ${option} of @spanwise/trace-${ctx.component} threw`));
+      expect([option, lines.length]).toEqual([option, 1]);
+    }
+    expect(app.output()).not.toContain('tracing fault');
+    await app.stop();
+  });
 }

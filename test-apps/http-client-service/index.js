@@ -8,7 +8,7 @@
  *   GET /repatch                                              (patch again)
  * and answers JSON { status, body, error, callerUnchanged }.
  * Env: PORT, JAEGER_*, HTTP_REQUIRED_FIRST=1 (require http/https before patch()), IGNORE (comma list for the
- * `ignore` option), THROWING_TRACER=start|tags|span (init with a tracer that throws), NODE_EXTRA_CA_CERTS for https.
+ * `ignore` option), THROWING_HOOKS=1 (requestHook and responseHook throw), THROWING_TRACER=start|tags|span (init with a tracer that throws), NODE_EXTRA_CA_CERTS for https.
  */
 const originals = {};
 if (process.env.HTTP_REQUIRED_FIRST === '1') {
@@ -21,6 +21,14 @@ const core = require('@spanwise/trace-core');
 if (process.env.THROWING_TRACER) core.init({ tracer: throwingTracer(process.env.THROWING_TRACER), requireParent: false });
 const traceHttp = require('@spanwise/trace-http');
 const options = process.env.IGNORE ? { ignore: process.env.IGNORE.split(',') } : {};
+if (process.env.THROWING_HOOKS === '1') {
+  options.requestHook = () => {
+    throw new Error('requestHook exploded');
+  };
+  options.responseHook = () => {
+    throw new Error('responseHook exploded');
+  };
+}
 traceHttp.patch(options);
 traceHttp.patch(options); // idempotent: a second call must not trace twice
 

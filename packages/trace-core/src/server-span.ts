@@ -1,6 +1,7 @@
 import { IncomingMessage, type ServerResponse } from 'http';
 import type { Span } from 'opentracing';
 import { runInSpan } from './context';
+import { callUserHook, reportHookFault } from './hooks';
 import { log, reportFault, warnOnce } from './logger';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
@@ -21,7 +22,11 @@ export interface ServerSpanOptions {
   requestHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
   /** Called before the span finishes. */
   responseHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
-  /** Request headers recorded as `http.request.header.<name>` tags (credential headers never are). */
+  /**
+   * Request headers recorded as `http.request.header.<name>` tags. Credential headers (Authorization, Cookie...)
+   * never are; headers whose names look secret (`x-api-key`, `x-auth-token`, `x-session-id`...) are recorded as
+   * `REDACTED` unless listed in the `redaction.recordSecretHeaders` option of `init()`.
+   */
   headersAsTags?: string[];
 }
 
@@ -67,7 +72,7 @@ export function startServerSpan(req: IncomingMessage, res: ServerResponse, compo
   if (traced[kIgnored]) return undefined;
   const existing = traced[kRecord];
   try {
-    if (matchesIgnore(req, options.ignore)) {
+    if (matchesIgnore(req, options.ignore, component)) {
       traced[kIgnored] = true;
       // A lower layer already started the span: it is never finished, so never reported.
       if (existing) existing.finished = true;
@@ -129,7 +134,12 @@ function bindRequestEvents(): void {
 
 function applyRequestOptions(span: Span, req: IncomingMessage, res: ServerResponse, options: ServerSpanOptions): void {
   if (options.headersAsTags) tagHeaders(span, req, options.headersAsTags);
-  if (options.requestHook) callHook('requestHook', options.requestHook, span, req, res);
+  if (options.requestHook) callUserHook(ownerOf(getRequestRecord(req)?.component), 'requestHook', options.requestHook, span, req, res);
+}
+
+/** The package whose options a server span uses: the framework adapter, or the register's plain http-server layer. */
+function ownerOf(component: string | undefined): string {
+  return component === 'express' || component === 'koa' || component === 'fastify' ? `@spanwise/trace-${component}` : '@spanwise/trace-auto';
 }
 
 function setPeerTags(span: Span, req: IncomingMessage): void {
@@ -148,20 +158,14 @@ function tagHeaders(span: Span, req: IncomingMessage, names: string[]): void {
   const redactor = getRedactor();
   for (const name of names) {
     const lower = name.toLowerCase();
-    if (redactor.isSensitiveHeader(lower)) {
+    const policy = redactor.headerPolicy(lower);
+    if (policy === 'drop') {
       warnOnce(`headersAsTags:${lower}`, `headersAsTags: the "${lower}" header holds credentials and is never recorded`);
       continue;
     }
     const value = req.headers[lower];
-    if (value !== undefined) span.setTag(`http.request.header.${lower}`, Array.isArray(value) ? value.join(', ') : value);
-  }
-}
-
-function callHook(name: string, hook: (span: Span, req: IncomingMessage, res: ServerResponse) => void, span: Span, req: IncomingMessage, res: ServerResponse): void {
-  try {
-    hook(span, req, res);
-  } catch (error) {
-    warnOnce(`hook:${name}`, `${name} threw (ignored, the request is unaffected): ${(error as Error)?.message ?? error}`);
+    if (value === undefined) continue;
+    span.setTag(`http.request.header.${lower}`, policy === 'redact' ? redactor.replacementText : Array.isArray(value) ? value.join(', ') : value);
   }
 }
 
@@ -233,7 +237,7 @@ function finishServerSpan(res: TracedResponse, aborted: boolean): void {
       }
       if (record.error !== undefined) recordError(span, record.error);
       else if (res.statusCode >= 500) span.setTag(TAGS.ERROR, true);
-      if (record.options.responseHook) callHook('responseHook', record.options.responseHook, span, req, res);
+      if (record.options.responseHook) callUserHook(ownerOf(record.component), 'responseHook', record.options.responseHook, span, req, res);
     }
   } catch (error) {
     reportFault('finishing server span', error);
@@ -246,12 +250,8 @@ function operationName(record: RequestRecord, req: IncomingMessage): string {
   const method = req.method ?? 'GET';
   const custom = record.options.operationName;
   if (custom) {
-    try {
-      const name = custom(req, record.route);
-      if (typeof name === 'string' && name) return name;
-    } catch (error) {
-      warnOnce('hook:operationName', `operationName threw (default name used): ${(error as Error)?.message ?? error}`);
-    }
+    const name = callUserHook(ownerOf(record.component), 'operationName', custom, req, record.route);
+    if (typeof name === 'string' && name) return name;
   }
   // Never the raw path: it would give every id its own operation.
   return record.route ? `${method} ${record.route}` : `${method} (unmatched)`;
@@ -263,22 +263,22 @@ function pathOf(req: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function matchesIgnore(req: IncomingMessage, rules: ServerSpanOptions['ignore']): boolean {
+function matchesIgnore(req: IncomingMessage, rules: ServerSpanOptions['ignore'], component: string): boolean {
   if (rules === undefined) return false;
   const list = Array.isArray(rules) ? rules : [rules];
   if (list.length === 0) return false;
   const path = pathOf(req);
   for (const rule of list) {
-    if (typeof rule === 'string' ? rule === path : rule instanceof RegExp ? rule.test(path) : safePredicate(rule, req)) return true;
+    if (typeof rule === 'string' ? rule === path : rule instanceof RegExp ? rule.test(path) : safePredicate(rule, req, component)) return true;
   }
   return false;
 }
 
-function safePredicate(rule: (req: IncomingMessage) => boolean, req: IncomingMessage): boolean {
+function safePredicate(rule: (req: IncomingMessage) => boolean, req: IncomingMessage, component: string): boolean {
   try {
     return rule(req) === true;
   } catch (error) {
-    warnOnce('hook:ignore', `ignore predicate threw (request traced): ${(error as Error)?.message ?? error}`);
+    reportHookFault(ownerOf(component), 'ignore', error);
     return false;
   }
 }

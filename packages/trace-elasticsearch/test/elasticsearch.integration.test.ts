@@ -178,6 +178,16 @@ describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixtu
     expect(report.steps['connection-refused'].error).toMatchObject({ kind: 'ConnectionError', sameAsTransport: true });
   });
 
+  test('no living connections (fails before the wire): one error span, the app gets the same error', () => {
+    const span = onlyEsSpanOf('no-living-connections');
+    expect(span.operationName).toBe('elasticsearch.search');
+    expect(span.tags.error).toBe(true);
+    expect(errorLog(span)).toMatchObject({ 'error.kind': 'NoLivingConnectionsError' });
+    expect(report.steps['no-living-connections'].error).toMatchObject({ kind: 'NoLivingConnectionsError' });
+    // 8/9 also publish it on their diagnostics; 7 emits no 'response' event for it, so there is nothing to compare.
+    if (major > 7) expect(report.steps['no-living-connections'].error.sameAsTransport).toBe(true);
+  });
+
   test('request timeout against a stalled node: TimeoutError, span as long as the wait', () => {
     const span = onlyEsSpanOf('timeout');
     expect(span.tags).toMatchObject({ error: true, 'peer.port': standIn.port });
@@ -202,7 +212,7 @@ describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixtu
 
   test('the transport’s own HTTP request runs with tracing suppressed (no second client span); calls without a parent make no span', () => {
     for (const [name, step] of Object.entries(report.steps)) {
-      if (name === 'unpatched') continue;
+      if (name === 'unpatched' || name === 'no-living-connections') continue; // the latter opens no connection at all
       expect({ name, suppressed: step.suppressed?.every(Boolean) }).toEqual({ name, suppressed: true });
     }
     expect(report.outsideSteps.suppressed).toEqual([false]);

@@ -20,14 +20,16 @@ export interface ExpressTraceOptions extends ServerSpanOptions {
    * An empty result or a throw falls back to the default.
    */
   operationName?: (req: IncomingMessage, route: string | undefined) => string;
-  /** Called when the span starts (before any route runs), to add tags from the request. Errors are ignored. */
+  /** Called when the span starts (before any route runs), to add tags from the request. A throw is ignored (the span is kept) and logged once, naming the option. */
   requestHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
   /** Called when the response finishes or the connection closes, before the span finishes. Errors are ignored. */
   responseHook?: (span: Span, req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Request headers recorded as `http.request.header.<lowercase name>` tags (an allowlist, case-insensitive).
-   * Credential headers (`authorization`, `cookie`, `proxy-authorization`, API-key headers...) are never recorded,
-   * even when listed: a warning says so once.
+   * Credential headers (`authorization`, `proxy-authorization`, `cookie`, `set-cookie`) are never recorded, even
+   * when listed: a warning says so once. Headers whose names look like credentials (`x-api-key`, `x-auth-token`,
+   * `x-session-id`...) are recorded as `REDACTED` unless opted in by name with
+   * `init({ redaction: { recordSecretHeaders: ['x-api-key'] } })`.
    */
   headersAsTags?: string[];
 }

@@ -88,6 +88,14 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       const span = await serverSpan('/users/3?hook=throw');
       expect(span.operationName).toBe('GET /users/:id');
       expect(span.tags['hook.request']).toBeUndefined();
+      await httpGet(`${app.url}/users/3?hook=again`, { 'x-hook-throw': '1' });
+      await serverSpan('/users/3?hook=again');
+      // Each option is named once in the log, whatever the number of throws.
+      for (const option of ['requestHook', 'responseHook']) {
+        const lines = app.output().split('\n').filter((line) => line.includes(`option ${option} of @spanwise/trace-express threw`));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`${option} exploded`);
+      }
     });
 
     test('headersAsTags records allowed headers, never credentials', async () => {
@@ -99,6 +107,18 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       expect(span.tags['http.request.header.x-absent']).toBeUndefined();
       expect(JSON.stringify(span)).not.toContain('s3cret');
       expect(app.output()).toContain('"authorization" header holds credentials');
+    });
+
+    test('headersAsTags records secret-looking headers as REDACTED even when listed, unless opted in by name', async () => {
+      await httpGet(`${app.url}/users/4?headers=secret`, { 'x-api-key': 'k3y-s3cret', 'x-auth-token': 't0k3n-s3cret', 'x-session-id': 'sess-s3cret', 'x-public-key': 'pk-visible' });
+      const span = await serverSpan('/users/4?headers=secret');
+      expect(span.tags).toMatchObject({
+        'http.request.header.x-api-key': 'REDACTED',
+        'http.request.header.x-auth-token': 'REDACTED',
+        'http.request.header.x-session-id': 'REDACTED',
+        'http.request.header.x-public-key': 'pk-visible',
+      });
+      expect(JSON.stringify(span)).not.toContain('s3cret');
     });
 
     test('ignore: exact path, RegExp and predicate', async () => {

@@ -3,6 +3,7 @@ import { isIP } from 'net';
 import type { Span } from 'opentracing';
 import {
   TAGS,
+  callUserHook,
   finishSpan,
   getActiveSpan,
   getConfig,
@@ -20,6 +21,7 @@ import type { HttpClientOptions, HttpComponent, IgnoreMatcher, OutgoingRequestIn
 
 /** Span logic of outgoing HTTP calls: which calls are traced, their tags, headers, and when the span ends. */
 
+const PACKAGE = '@spanwise/trace-http';
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /** Cheap first test, before any parsing: suppressed, or no parent while client spans need one. */
@@ -65,7 +67,7 @@ function startRequestSpan(info: OutgoingRequestInfo, auth: string | undefined, o
     [TAGS.PEER_HOST_IPV6]: ipVersion === 6 ? info.hostname : undefined,
     [TAGS.PEER_ADDRESS]: info.socketPath,
   });
-  if (options.requestHook) runHook('http requestHook', () => options.requestHook!(span, info));
+  if (options.requestHook) callUserHook(PACKAGE, 'requestHook', options.requestHook, span, info);
   return span;
 }
 
@@ -75,13 +77,6 @@ export function redactedUrl(info: Pick<OutgoingRequestInfo, 'url'>, auth: string
   return getRedactor().url(url);
 }
 
-function runHook(where: string, hook: () => void): void {
-  try {
-    hook();
-  } catch (error) {
-    reportFault(where, error);
-  }
-}
 
 /**
  * A copy of the caller's headers (object, array of [name, value] pairs, or flat array) with the trace
@@ -127,7 +122,7 @@ export class ClientCall {
     this.span.setTag(TAGS.HTTP_STATUS_CODE, statusCode);
     if (statusCode >= 500) this.span.setTag(TAGS.ERROR, true);
     const hook = this.options.responseHook;
-    if (hook) runHook('http responseHook', () => hook(this.span, this.info, statusCode));
+    if (hook) callUserHook(PACKAGE, 'responseHook', hook, this.span, this.info, statusCode);
   }
 
   fail(error: unknown): void {

@@ -426,6 +426,33 @@ describe('what is not traced', () => {
     await ignoring.stop();
   });
 
+  it('requestHook/responseHook that throw keep the span and the response; each option is named once in the log', async () => {
+    const hooked = await startApp(APP, tracingEnv(agent, 'http-client-hooks', { THROWING_HOOKS: '1' }));
+    for (const form of ['get(url, cb)', 'fetch', 'get(url, cb)']) {
+      const pathPart = uniquePath('/echo/hooks');
+      const result = await call(hooked, form, httpBase + pathPart);
+      expect(result.status).toBe(200);
+      const client = await clientSpanFor(pathPart);
+      expect(client.tags).toMatchObject({ 'http.status_code': 200, 'http.method': 'GET' });
+      expect(client.tags.error).toBeUndefined();
+    }
+    for (const option of ['requestHook', 'responseHook']) {
+      const lines = hooked.output().split('\n').filter((line) => line.includes(`option ${option} of @spanwise/trace-http threw`));
+      expect([option, lines.length]).toEqual([option, 1]);
+      expect(lines[0]).toContain(`${option} exploded`);
+    }
+    expect(hooked.output()).not.toContain('tracing fault');
+    await hooked.stop();
+  });
+
+  it('a DNS failure (ENOTFOUND) makes an error span; the app sees the same error', async () => {
+    const result = await call(app, 'get(url, cb)', 'http://spanwise-no-such-host.invalid/dns-failure');
+    expect(String(result.error?.code)).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/);
+    const client = await clientSpanFor('spanwise-no-such-host.invalid');
+    expect(client.tags).toMatchObject({ error: true, 'peer.hostname': 'spanwise-no-such-host.invalid' });
+    expect(String(errorLogs(client)[0]?.message)).toContain(String(result.error?.code));
+  });
+
   it('unpatch() restores the originals (http required before patch) and stops tracing', async () => {
     const unpatching = await startApp(APP, tracingEnv(agent, 'http-client-unpatch', { HTTP_REQUIRED_FIRST: '1' }));
     const before = uniquePath();

@@ -3,5 +3,5 @@
  * Cluster clients; statements carry the command and key, never values.
  */
 export { patch, unpatch, patchedVersions } from './instrumentation';
-export { commandName, commandStatement, DEFAULT_MAX_STATEMENT_LENGTH, CONNECT_SPAN_NAME } from './utils';
+export { commandName, commandStatement, maskReplyMessage, DEFAULT_MAX_STATEMENT_LENGTH, CONNECT_SPAN_NAME } from './utils';
 export type { IoredisTracingOptions } from './types';

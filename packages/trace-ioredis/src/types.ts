@@ -3,7 +3,8 @@ export interface IoredisTracingOptions {
   /**
    * What `db.statement` records. `'key'` (default): the command and its first key (`GET user:1`), never values,
    * and nothing but the name for commands without keys (AUTH, HELLO, CLIENT...). `'command'`: the name only.
-   * A function: your own, from the command name and its key list (return undefined to omit the tag).
+   * A function: your own, from the command name and its key list (return undefined to omit the tag; a throw
+   * omits the tag, keeps the span and is logged once, naming the option).
    */
   statement?: 'key' | 'command' | ((command: string, keys: string[]) => string | undefined);
   /** `db.statement` (and a pipeline's command list) is cut to this many characters (default 2048). */

@@ -1,10 +1,11 @@
 import type { Span } from 'opentracing';
-import { finishSpan, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import { callUserHook, finishSpan, isRecording, maskQuotedValues, recordError, reportFault, setTags, startClientSpan, TAGS, withMaskedMessage, type TagMap } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
 
 export const COMPONENT = 'ioredis';
 export const DEFAULT_MAX_STATEMENT_LENGTH = 2048;
 export const CONNECT_SPAN_NAME = 'connect';
+const PACKAGE = '@spanwise/trace-ioredis';
 const MAX_KEY_LENGTH = 256;
 /** Pipeline command lists in `db.redis.commands` stop after this many names. */
 const MAX_LISTED_COMMANDS = 50;
@@ -86,7 +87,7 @@ export function commandStatement(name: string, command: CommandLike, options: Re
   if (options.statement === 'command') return name;
   const keys = keysOf(command);
   if (typeof options.statement === 'function') {
-    const custom = options.statement(name, keys);
+    const custom = callUserHook(PACKAGE, 'statement', options.statement, name, keys);
     return typeof custom === 'string' ? truncate(custom, options.maxStatementLength) : undefined;
   }
   return truncate(keys.length ? `${name} ${keys[0]}` : name, options.maxStatementLength);
@@ -127,19 +128,24 @@ function errorFields(error: unknown): TagMap {
   return { 'db.error.code': code };
 }
 
+/** Command names Redis quotes in its errors (`for 'get' command`, `unknown command 'x'`): kept, unlike arguments. */
+const COMMAND_NAMES = /(?<=\bunknown command )'[^'\s]{1,64}'(?=[,\s]|$)|(?<=\b(?:for|in) )'[^'\s]{1,64}'(?= command\b)/g;
+const ARGS_ECHO = 'with args beginning with:';
+
 /**
- * `ERR unknown command 'x', with args beginning with: 'secret'` quotes arguments: a look-alike error with them
- * masked goes to the span; the app's error object is untouched.
+ * Redis error replies quote arguments raw: `ERR unknown command 'x', with args beginning with: 'secret'`,
+ * `ERR unknown subcommand 'secret'. Try CONFIG HELP.`, Lua errors naming values. Every quoted fragment but a
+ * command name is masked, and the echoed argument list is dropped whole.
  */
+export function maskReplyMessage(message: string): string {
+  const echo = message.indexOf(ARGS_ECHO);
+  if (echo !== -1) return maskQuotedValues(message.slice(0, echo), COMMAND_NAMES) + ARGS_ECHO + ' ?';
+  return maskQuotedValues(message, COMMAND_NAMES);
+}
+
+/** A look-alike error with argument values masked goes to the span; the app's error object is untouched. */
 function errorForSpan(error: unknown): unknown {
-  if (!(error instanceof Error) || typeof error.message !== 'string' || !error.message.includes('with args beginning with:')) return error;
-  const masked = error.message.replace(/with args beginning with:.*$/s, 'with args beginning with: ?');
-  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  // defineProperty: some error classes (redis-errors) define `name` as a getter
-  Object.defineProperty(copy, 'name', { value: error.name, configurable: true });
-  Object.defineProperty(copy, 'message', { value: masked, configurable: true });
-  if (typeof error.stack === 'string') Object.defineProperty(copy, 'stack', { value: error.stack.replace(error.message, () => masked), configurable: true });
-  return copy;
+  return withMaskedMessage(error, maskReplyMessage);
 }
 
 /** One span for a whole pipeline (`PIPELINE`) or transaction (`MULTI`), its commands listed in tags. */

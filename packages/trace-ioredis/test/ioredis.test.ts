@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
-import { ensureRedis, ensureRedisCluster, stopServers, type DatabaseServer, type RedisCluster } from '../../../test-support/servers';
+import { ensureRedis, ensureRedisCluster, freePort, stopServers, type DatabaseServer, type RedisCluster } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
 const SERVICE = 'ioredis-test';
@@ -180,6 +180,65 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(spans.filter((s) => s.operationName === 'PIPELINE')).toEqual([]);
     expect(spans.filter(isRedis)).toHaveLength(30);
     expect(result.mismatches).toBe(0);
+  });
+
+  it('error replies that quote arguments carry no argument value into the span (message, error.object, stack)', async () => {
+    const result = await run(fixture, 'replyErrors');
+    const names = ['subcommand', 'client-subcommand', 'unknown-command', 'acl-modifier', 'lua-global', 'lua-error', 'wrongtype', 'pipeline'];
+    const spans = await collect(names.map((n) => `reply-${n}`), names.length);
+    // Real Redis replies, as the app got them: each quotes the value.
+    for (const name of names.filter((n) => n !== 'wrongtype')) expect([name, result.errors[name]]).toEqual([name, expect.stringContaining('hunter2')]);
+    expect(result.errors.wrongtype).toBe('WRONGTYPE Operation against a key holding the wrong kind of value');
+    const messageOf = (request: string) => errorLog(childrenOf(spans, request)[0]).message;
+    expect(messageOf('reply-subcommand')).toBe("ERR unknown subcommand '?'. Try CONFIG HELP.");
+    expect(messageOf('reply-unknown-command')).toBe("ERR unknown command 'nosuch', with args beginning with: ?");
+    expect(messageOf('reply-wrongtype')).toBe(result.errors.wrongtype);
+    for (const name of names) {
+      const [span] = childrenOf(spans, `reply-${name}`);
+      const fields = errorLog(span);
+      expect(span.tags.error).toBe(true);
+      expect(String(fields['error.object'])).toBe(`ReplyError: ${fields.message}`);
+      expect(String(fields.stack).startsWith(`ReplyError: ${fields.message}\n`)).toBe(true);
+    }
+    expect(JSON.stringify(spans)).not.toContain('hunter2');
+  });
+
+  it('a statement formatter that throws costs the tag only: the span is kept and the option is named once in the log', async () => {
+    const { code, output } = await runScript(
+      SCRIPT,
+      { ...tracingEnv(agent, SERVICE), REDIS_URL: redis.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: 'commands', TRACE_OPTIONS: '{}', THROWING_STATEMENT_OPTION: '1' },
+      { timeoutMs: 30000 },
+    );
+    expect(code).toBe(0);
+    const spans = await collect(['set-get', 'pipeline'], 9);
+    const [set, get] = childrenOf(spans, 'set-get');
+    expect([set.operationName, get.operationName]).toEqual(['SET', 'GET']);
+    expect(set.tags).toMatchObject({ component: 'ioredis', 'db.type': 'redis' });
+    expect(set.tags['db.statement']).toBeUndefined();
+    expect(set.tags.error).toBeUndefined();
+    expect(childrenOf(spans, 'pipeline').map((s) => s.operationName)).toEqual(['PIPELINE']);
+    const lines = output.split('\n').filter((line) => line.includes('option statement of @spanwise/trace-ioredis threw'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('bug in the app-supplied statement formatter');
+    expect(output).not.toContain('tracing fault');
+  });
+
+  it('commands that fail before reaching the wire (offline queue off, closed client, refused connection) make one error span each', async () => {
+    const result = await run(fixture, 'offline', { DEAD_PORT: String(await freePort()) });
+    const requests = ['no-offline-queue', 'closed-client', 'closed-callback', 'refused'];
+    const spans = await collect(requests, 4);
+    expect(result.noOfflineQueue).toMatch(/enableOfflineQueue/);
+    expect(result.closedClient).toBe('Connection is closed.');
+    expect(result.closedCallback).toEqual({ message: 'Connection is closed.', inRequest: true });
+    expect(result.refused).toBeTruthy();
+    const messages: Record<string, string> = { 'no-offline-queue': result.noOfflineQueue, 'closed-client': result.closedClient, 'closed-callback': result.closedCallback.message, refused: result.refused };
+    for (const request of requests) {
+      const commands = childrenOf(spans, request).filter((s) => s.operationName !== 'connect');
+      expect(commands).toHaveLength(1);
+      expect(commands[0].tags).toMatchObject({ error: true, component: 'ioredis' });
+      expect(errorLog(commands[0]).message).toBe(messages[request]);
+    }
+    expect(JSON.stringify(spans)).not.toContain('hunter2');
   });
 
   it('records command timeouts and lost connections as errors', async () => {

@@ -1,7 +1,7 @@
 import type { Span } from 'opentracing';
-import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
+import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
-import type { CommandLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
+import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
 import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29,8 +29,8 @@ const instrumentation = new Instrumentation('mysql2', [
     module: 'mysql2',
     file: 'lib/pool_cluster.js',
     versions: VERSIONS,
-    patch: (c: ClassExport) => wrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection', wrapClusterGetConnection),
-    unpatch: (c: ClassExport) => unwrapMethod(ownerOf(c?.prototype, 'getConnection'), 'getConnection'),
+    patch: (c: ClassExport) => patchCluster(c?.prototype),
+    unpatch: (c: ClassExport) => unpatchCluster(c?.prototype),
   },
 ]);
 
@@ -64,12 +64,54 @@ function unpatchConnection(connection: object | undefined): void {
 
 function patchPool(pool: object | undefined): void {
   wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
-  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolQuery);
+  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolStatement('query'));
+  wrapMethod(ownerOf(pool, 'execute'), 'execute', wrapPoolStatement('execute'));
 }
 
 function unpatchPool(pool: object | undefined): void {
   unwrapMethod(ownerOf(pool, 'getConnection'), 'getConnection');
   unwrapMethod(ownerOf(pool, 'query'), 'query');
+  unwrapMethod(ownerOf(pool, 'execute'), 'execute');
+}
+
+function patchCluster(cluster: object | undefined): void {
+  wrapMethod(ownerOf(cluster, 'getConnection'), 'getConnection', wrapClusterGetConnection);
+  wrapMethod(ownerOf(cluster, 'of'), 'of', wrapClusterOf);
+}
+
+function unpatchCluster(cluster: object | undefined): void {
+  unwrapMethod(ownerOf(cluster, 'getConnection'), 'getConnection');
+  unwrapMethod(ownerOf(cluster, 'of'), 'of');
+  for (const namespace of namespacePrototypes) unpatchNamespace(namespace);
+  namespacePrototypes.clear();
+}
+
+/** The PoolNamespace classes seen (mysql2 does not export it: `cluster.of()` hands out its instances). */
+const namespacePrototypes = new Set<object>();
+
+/** `cluster.of(pattern)`: its namespace's `query`/`execute` fail like a pool's when no node gives a connection. */
+function wrapClusterOf(original: AnyFunction): AnyFunction {
+  return function tracedOf(this: unknown, ...args: any[]) {
+    const namespace = original.apply(this, args);
+    try {
+      const proto = namespace && typeof namespace === 'object' ? (Object.getPrototypeOf(namespace) as object) : undefined;
+      if (proto && proto !== Object.prototype && !namespacePrototypes.has(proto) && instrumentation.enabled) {
+        namespacePrototypes.add(proto);
+        wrapMethod(proto, 'query', wrapPoolStatement('query'));
+        wrapMethod(proto, 'execute', wrapPoolStatement('execute'));
+        wrapMethod(proto, 'getConnection', wrapNamespaceGetConnection);
+      }
+    } catch (error) {
+      reportFault('mysql2 cluster namespace', error);
+    }
+    return namespace;
+  };
+}
+
+function unpatchNamespace(proto: object): void {
+  unwrapMethod(proto, 'query');
+  unwrapMethod(proto, 'execute');
+  unwrapMethod(proto, 'getConnection');
 }
 
 /** The object in `proto`'s chain that defines `name` (the base class in mysql2 >= 3.11.5). */
@@ -225,18 +267,91 @@ function observeCommand(command: unknown, parent: Span | undefined, finish: (err
   }
 }
 
+/**
+ * A statement a pool runs for the app (`pool.query`, `pool.execute`, and their promise forms, which call them):
+ * the pool asks itself for a connection, synchronously, inside that call. If that fails (server down, wrong
+ * password, pool closed, queue full) the statement never reaches a connection, so no statement span starts
+ * there: the pool's `getConnection` callback then makes it, an error span covering the wait.
+ */
+interface PoolStatement {
+  sql: string;
+  parent: Span | undefined;
+  startTime: number;
+  /** The pool's connection config; null for a cluster namespace, whose node is not known yet. */
+  config: ConnectionConfigLike | null;
+}
+let pendingPoolStatement: PoolStatement | undefined;
+
+function wrapPoolStatement(method: 'query' | 'execute') {
+  return (original: AnyFunction): AnyFunction =>
+    function tracedPoolStatement(this: PoolLike, ...args: any[]) {
+      const parent = getActiveSpan();
+      const sql = sqlOf(args[0]);
+      const previous = pendingPoolStatement;
+      pendingPoolStatement = sql !== undefined && instrumentation.enabled && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), config: this?.config?.connectionConfig ?? null } : undefined;
+      let command: unknown;
+      try {
+        command = original.apply(this, args);
+      } finally {
+        pendingPoolStatement = previous;
+      }
+      // `pool.query(sql)` without a callback: the app's listeners on the returned command run in its context.
+      if (method === 'query' && parent && isCommand(command) && typeof command.onResult !== 'function') {
+        try {
+          bindEmitterToContext(command as unknown as EventEmitter, parent);
+        } catch (error) {
+          reportFault('mysql2 pool query', error);
+        }
+      }
+      return command;
+    };
+}
+
 /** `pool.getConnection(cb)`: cb runs in the caller's context, even when it waited behind a busy pool. */
 function wrapPoolGetConnection(original: AnyFunction): AnyFunction {
   return function tracedGetConnection(this: PoolLike, ...args: any[]) {
-    const parent = typeof args[0] === 'function' ? getActiveSpan() : undefined;
-    if (!parent) return original.apply(this, args);
+    const statement = pendingPoolStatement;
+    pendingPoolStatement = undefined;
+    if (typeof args[0] !== 'function') return original.apply(this, args);
+    const parent = getActiveSpan();
     try {
-      args[0] = options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
+      if (statement) args[0] = failingStatementCallback(args[0], statement);
+      if (parent) args[0] = options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
     } catch (error) {
       reportFault('mysql2 getConnection', error);
     }
     return original.apply(this, args);
   };
+}
+
+/**
+ * A namespace's `getConnection(cb)` (the namespace retries other nodes itself): only its final failure records
+ * the statement, and the pools it asks see no pending statement.
+ */
+function wrapNamespaceGetConnection(original: AnyFunction): AnyFunction {
+  return function tracedNamespaceGetConnection(this: unknown, ...args: any[]) {
+    const statement = pendingPoolStatement;
+    pendingPoolStatement = undefined;
+    if (statement && typeof args[0] === 'function') args[0] = failingStatementCallback(args[0], statement);
+    return original.apply(this, args);
+  };
+}
+
+/** The pool's own callback, which records the statement as failed when no connection could be had. */
+function failingStatementCallback(callback: AnyFunction, statement: PoolStatement): AnyFunction {
+  return function (this: unknown, error: unknown) {
+    if (error) recordUnsentStatement(statement, error);
+    return callback.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+function recordUnsentStatement(statement: PoolStatement, error: unknown): void {
+  try {
+    const span = startStatementSpan(statement.config, statement.sql, options, statement.parent, statement.startTime);
+    if (span) endStatementSpan(span, error, options);
+  } catch (fault) {
+    reportFault('mysql2 pool statement', fault);
+  }
 }
 
 function withPoolWaitSpan(callback: AnyFunction, pool: PoolLike, parent: Span): AnyFunction {
@@ -251,22 +366,6 @@ function withPoolWaitSpan(callback: AnyFunction, pool: PoolLike, parent: Span): 
       endPoolWaitSpan(span, startedAt, error);
     }
     return bound.apply(this, arguments as unknown as unknown[]);
-  };
-}
-
-/** `pool.query(sql)` without a callback: the app's listeners on the returned command run in its context. */
-function wrapPoolQuery(original: AnyFunction): AnyFunction {
-  return function tracedPoolQuery(this: PoolLike, ...args: any[]) {
-    const parent = getActiveSpan();
-    const command = original.apply(this, args);
-    if (parent && isCommand(command) && typeof command.onResult !== 'function') {
-      try {
-        bindEmitterToContext(command as unknown as EventEmitter, parent);
-      } catch (error) {
-        reportFault('mysql2 pool query', error);
-      }
-    }
-    return command;
   };
 }
 

@@ -1,3 +1,5 @@
+import { maskQuotedValues } from '@spanwise/trace-core';
+
 /**
  * SQL text helpers: literal masking for `db.statement` and low-cardinality span names.
  * Hand-written because no maintained npm library masks MySQL literals (comments, escapes, hex, charset
@@ -36,6 +38,16 @@ export function maskSql(sql: string): string {
     if (SPACE.test(c)) {
       out += c;
       i++;
+      trailingWordAt = -1;
+      continue;
+    }
+    const executableEnd = executableCommentOpenerEnd(sql, i);
+    if (executableEnd > i) {
+      // `/*!50000 ... */`, `/*M!100100 ... */` and `/*+ hints */` run as SQL: their content is masked like the rest,
+      // and their closing `*/` passes through as punctuation.
+      out += sql.slice(i, executableEnd);
+      i = executableEnd;
+      afterOperand = false;
       trailingWordAt = -1;
       continue;
     }
@@ -98,6 +110,18 @@ const REPEATED_TUPLES = new RegExp(`(${TUPLE})(?:\\s*,\\s*${TUPLE})+`, 'g');
 
 function collapseLists(masked: string): string {
   return masked.replace(IN_LIST, (match) => match.slice(0, 2) + ' (?)').replace(REPEATED_TUPLES, '$1');
+}
+
+/** End of the opener of an executable comment or optimizer hint at `i` (`/*!50000`, `/*M!100100`, `/*+`), or `i`. */
+function executableCommentOpenerEnd(sql: string, i: number): number {
+  if (sql[i] !== '/' || sql[i + 1] !== '*') return i;
+  let j = i + 2;
+  if (sql[j] === '+') return j + 1;
+  if (sql[j] === 'M' && sql[j + 1] === '!') j++;
+  if (sql[j] !== '!') return i;
+  j++;
+  while (j < sql.length && DIGIT.test(sql[j])) j++;
+  return j;
 }
 
 /** End of a comment starting at `i` (`-- `, `#`, `/* *\/`), or `i` when none starts there. */
@@ -319,14 +343,58 @@ export function truncateStatement(text: string, limit: number): string {
 }
 
 /**
- * MySQL error messages can quote values (`Duplicate entry 'alice@example.com'`, `near '...' at line 1`,
- * `Incorrect integer value: 'abc'`): mask those parts, keep the rest (names of keys, tables, columns).
+ * Quoted names that MySQL/MariaDB error messages print and that are identifiers, not values: kept by
+ * `maskErrorMessage` (`for key 'email'`, `Table 'shop.users' doesn't exist`, `for user 'app'@'10.0.0.1'`,
+ * `in 'field list'`). Only names without spaces or quotes qualify, so an expression or a value never does.
+ */
+const ERROR_IDENTIFIERS = new RegExp(
+  String.raw`(?<=(?:\b(?:for key|key|[Cc]olumn|[Tt]able|[Ff]ield|[Vv]ariable|user|[Dd]atabase|[Cc]onstraint|CONSTRAINT|[Ii]ndex|FUNCTION|PROCEDURE|[Ff]unction|[Pp]rocedure|operation|[Ss]chema|[Tt]rigger|[Vv]iew) )|@)` +
+    String.raw`'[^'\s]{1,192}'(?=$|[\s,.;:()@])` +
+    String.raw`|(?<=\bin )'(?:field list|where clause|on clause|order clause|group statement|having clause|IN/ALL/ANY subquery)'`,
+  'g',
+);
+const NEAR = /^([\s\S]*? near )'([\s\S]*)'( at line \d+)$/;
+
+/**
+ * MySQL/MariaDB error messages quote statement fragments and values raw, inner quotes unescaped
+ * (`Duplicate entry '?'hunter2' for key 'email'`, `near 'pw = 'hunter2'' at line 1`,
+ * `Incorrect integer value: 'abc' for column ...`): every quoted fragment is masked except quoted identifiers;
+ * the fragment of a syntax error (`near '...' at line N`) is masked as SQL (literals become `?`).
  */
 export function maskErrorMessage(message: string): string {
-  return message
-    .replace(/Duplicate entry '(?:[^'\\]|\\.|'')*'/g, "Duplicate entry '?'")
-    .replace(/near '((?:[^'\\]|\\.|'')*)' at line/g, (_match, fragment: string) => `near '${maskSql(fragment.replace(/''/g, "'"))}' at line`)
-    .replace(/value: '(?:[^'\\]|\\.|'')*'/g, "value: '?'");
+  if (message.indexOf("'") === -1) return message;
+  const near = NEAR.exec(message);
+  if (near) return maskValues(near[1]) + "'" + maskFragment(near[2]) + "'" + near[3];
+  return maskValues(message);
+}
+
+/**
+ * The server prints the fragment raw, but a proxy or an older server may double its quotes: mask it both ways
+ * and keep the shorter (every literal shrinks to `?`, so the reading that masked more is the shorter one).
+ */
+function maskFragment(fragment: string): string {
+  const raw = maskSql(fragment);
+  if (fragment.indexOf("''") === -1) return raw;
+  const undoubled = maskSql(fragment.replace(/''/g, "'"));
+  return undoubled.length < raw.length ? undoubled : raw;
+}
+
+/** Values quoted before a fixed suffix (`Duplicate entry '...' for key`) end at the suffix's last occurrence. */
+const VALUE_BEFORE: ReadonlyArray<[string, string]> = [
+  ["Duplicate entry '", "' for key "],
+  [" value: '", "' for column "],
+];
+
+function maskValues(message: string): string {
+  for (const [opening, closing] of VALUE_BEFORE) {
+    const start = message.indexOf(opening);
+    const end = start === -1 ? -1 : message.lastIndexOf(closing);
+    if (end >= start + opening.length) {
+      const head = message.slice(0, start + opening.length - 1);
+      return maskQuotedValues(head, ERROR_IDENTIFIERS) + "'?'" + maskQuotedValues(message.slice(end + 1), ERROR_IDENTIFIERS);
+    }
+  }
+  return maskQuotedValues(message, ERROR_IDENTIFIERS);
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Span } from 'opentracing';
-import { FORMAT_W3C, finishSpan, getTracer, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import { callUserHook, FORMAT_W3C, finishSpan, getTracer, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, withMaskedMessage, type TagMap } from '@spanwise/trace-core';
 import { maskErrorMessage, maskSql, StatementCache, statementName, truncateStatement } from './sql';
 import type { ConnectionConfigLike, Mysql2TracingOptions } from './types';
 
 export const COMPONENT = 'mysql2';
 export const DEFAULT_MAX_STATEMENT_LENGTH = 2048;
 export const POOL_WAIT_SPAN_NAME = 'getConnection';
+const PACKAGE = '@spanwise/trace-mysql2';
 
 export interface ResolvedOptions {
   statement: NonNullable<Mysql2TracingOptions['statement']>;
@@ -29,11 +30,16 @@ export function resolveOptions(options: Mysql2TracingOptions = {}): ResolvedOpti
 const names = new StatementCache<string>();
 const masks = new StatementCache<string>();
 
-/** A client span for one statement, child of the active span; undefined outside a trace. */
-export function startStatementSpan(config: ConnectionConfigLike | undefined, sql: string, options: ResolvedOptions): Span | undefined {
-  const span = startClientSpan(names.get(sql, statementName));
+const UNKNOWN_PEER_TAGS: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'sql' };
+
+/**
+ * A client span for one statement, child of `parent` (default the active span); undefined outside a trace.
+ * `config` null: the server is not known (a cluster that found no node), so no peer or database tags.
+ */
+export function startStatementSpan(config: ConnectionConfigLike | undefined | null, sql: string, options: ResolvedOptions, parent?: Span, startTime?: number): Span | undefined {
+  const span = startClientSpan(names.get(sql, statementName), parent ? { childOf: parent, startTime } : undefined);
   if (span && isRecording(span)) {
-    setTags(span, connectionTags(config));
+    setTags(span, config === null ? UNKNOWN_PEER_TAGS : connectionTags(config));
     const statement = recordedStatement(sql, options);
     if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
   }
@@ -81,14 +87,8 @@ function buildConnectionTags(config: ConnectionConfigLike | undefined): TagMap {
 export function recordedStatement(sql: string, options: ResolvedOptions): string | undefined {
   let text: string | undefined;
   if (options.statement === 'raw') text = sql;
-  else if (typeof options.statement === 'function') {
-    try {
-      text = options.statement(sql);
-    } catch (error) {
-      reportFault('mysql2 statement option', error);
-      text = undefined;
-    }
-  } else text = masks.get(sql, maskSql);
+  else if (typeof options.statement === 'function') text = callUserHook(PACKAGE, 'statement', options.statement, sql);
+  else text = masks.get(sql, maskSql);
   return typeof text === 'string' ? truncateStatement(text, options.maxStatementLength) : undefined;
 }
 
@@ -112,19 +112,12 @@ function errorFields(error: unknown): TagMap {
 }
 
 /**
- * With masked statements, a look-alike of the error whose message has the values masked (`Duplicate entry '?'`).
- * The app's error object is never modified.
+ * Unless statements are recorded raw, a look-alike of the error whose message has the quoted values masked
+ * (`Duplicate entry '?'`), for the span; only name, message and a rebuilt stack (frames kept) are carried, so
+ * `sqlMessage` and `sql` never reach it. The app's error object is never modified.
  */
 function errorForSpan(error: unknown, options: ResolvedOptions): unknown {
-  if (options.statement !== 'masked' || !(error instanceof Error) || typeof error.message !== 'string') return error;
-  const masked = maskErrorMessage(error.message);
-  if (masked === error.message) return error;
-  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  // defineProperty: some error classes (redis-errors) define `name` as a getter
-  Object.defineProperty(copy, 'name', { value: error.name, configurable: true });
-  Object.defineProperty(copy, 'message', { value: masked, configurable: true });
-  if (typeof error.stack === 'string') Object.defineProperty(copy, 'stack', { value: error.stack.replace(error.message, () => masked), configurable: true });
-  return copy;
+  return options.statement === 'raw' ? error : withMaskedMessage(error, maskErrorMessage);
 }
 
 /** The SQL with a sqlcommenter `traceparent` comment (before a trailing `;`), or unchanged if none can be made. */
@@ -153,7 +146,7 @@ export function startPoolWaitSpan(config: ConnectionConfigLike | undefined): Spa
 export function endPoolWaitSpan(span: Span, startedAt: number, error: unknown): void {
   try {
     span.setTag('db.pool.wait_ms', Date.now() - startedAt);
-    if (error) recordError(span, error, errorFields(error));
+    if (error) recordError(span, withMaskedMessage(error, maskErrorMessage), errorFields(error));
     finishSpan(span);
   } catch (fault) {
     reportFault('mysql2 pool wait end', fault);

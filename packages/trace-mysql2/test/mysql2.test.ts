@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
-import { ensureMysql, stopServers, type DatabaseServer } from '../../../test-support/servers';
+import { ensureMysql, freePort, stopServers, type DatabaseServer } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
 const SERVICE = 'mysql2-test';
@@ -264,6 +264,20 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(short.tags.error).toBeUndefined();
   });
 
+  it('a throwing statement option is logged once, naming the option and the package', async () => {
+    const { code, output } = await runScript(
+      SCRIPT,
+      { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: 'statements', TRACE_OPTIONS: '{}', THROWING_STATEMENT_OPTION: '1' },
+      { timeoutMs: 45000 },
+    );
+    expect(code).toBe(0);
+    await collect(['long', 'short'], 2);
+    const lines = output.split('\n').filter((line) => line.includes('option statement of @spanwise/trace-mysql2 threw'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('bug in the app-supplied statement function');
+    expect(output).not.toContain('tracing fault');
+  });
+
   it('sends no comment by default', async () => {
     const result = await run(fixture, 'commenter');
     expect(result.serverSawQuery).toBe('SELECT info FROM information_schema.processlist WHERE id = CONNECTION_ID()');
@@ -298,6 +312,67 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(childrenOf(spans, requestSpan(spans, 'patched'))).toHaveLength(1);
     expect(childrenOf(spans, requestSpan(spans, 'unpatched'))).toHaveLength(0);
     expect(childrenOf(spans, requestSpan(spans, 'repatched'))).toHaveLength(1);
+  });
+
+  it('masks secrets quoted in real MariaDB error messages (message, error.object, stack) and in executable comments', async () => {
+    const result = await run(fixture, 'secretErrors');
+    const names = ['syntax', 'duplicate', 'integer', 'variable', 'comment', 'execute', 'promise'].map((n) => `secret-${n}`);
+    const spans = await collect(names, names.length);
+    // The app got MariaDB's own messages, secret included.
+    expect(result.errors.syntax.message).toMatch(/near 'WHERE pw = 'hunter2'' at line 1$/);
+    expect(result.errors.duplicate.message).toBe("Duplicate entry ''hunter2' for key 'pw'");
+    expect(result.errors.duplicate.sqlMessage).toBe("Duplicate entry ''hunter2' for key 'pw'");
+    expect(result.errors.integer.message).toMatch(/^Incorrect integer value: 'hunter2' for column/);
+    expect(result.errors.variable.message).toBe("Variable 'sql_mode' can't be set to the value of 'hunter2'");
+    expect(result.errors.execute.message).toContain('hunter2');
+    expect(result.errors.promise.message).toContain('hunter2');
+    expect(result.errors.comment.rows).toEqual([{ x: 'hunter2', y: 1 }]);
+
+    const messageOf = (request: string) => errorLog(onlyChild(spans, request)).message;
+    expect(messageOf('secret-syntax')).toMatch(/near 'WHERE pw = \?' at line 1$/);
+    expect(messageOf('secret-duplicate')).toBe("Duplicate entry '?' for key 'pw'");
+    expect(messageOf('secret-integer')).toMatch(/^Incorrect integer value: '\?' for column `spanwise_test`.`spanwise_secrets`.`n` at row 1$/);
+    expect(messageOf('secret-variable')).toBe("Variable 'sql_mode' can't be set to the value of '?'");
+    for (const request of ['secret-syntax', 'secret-duplicate', 'secret-promise', 'secret-execute']) {
+      const fields = errorLog(onlyChild(spans, request));
+      expect(fields['error.object']).toBe(`Error: ${fields.message}`);
+      expect(String(fields.stack).startsWith(`Error: ${fields.message}\n    at `)).toBe(true);
+    }
+    expect(onlyChild(spans, 'secret-comment').tags['db.statement']).toBe('SELECT /*!50000 ? */ AS x, /*+ MAX_EXECUTION_TIME(?) */ ? AS y');
+    // Nowhere in any span: tags, logs, stacks.
+    expect(JSON.stringify(spans)).not.toContain('hunter2');
+  });
+
+  it("pool.query/execute (callback, emitter, promise) that get no connection make one error span, and the app's callback behaves as before", async () => {
+    const deadPort = await freePort();
+    const result = await run(fixture, 'poolFailures', { DEAD_MYSQL_URL: `mysql://${db.user}:x@127.0.0.1:${deadPort}/${db.database}` });
+    const failing = ['query', 'execute', 'promise-query', 'promise-execute', 'emitter'].flatMap((form) => [`refused-${form}`, `denied-${form}`]).concat(['closed-query', 'closed-execute', 'closed-promise', 'cluster-dead-query', 'cluster-missing-execute']);
+    const spans = await collect([...failing, 'live-query', 'live-execute'], failing.length + 2);
+    for (const request of failing) {
+      const failure = result.failures[request];
+      expect([request, failure.isError]).toEqual([request, true]);
+      if (request.startsWith('refused')) expect(failure.code).toBe('ECONNREFUSED');
+      if (request.startsWith('denied')) expect(failure.code).toBe('ER_ACCESS_DENIED_ERROR');
+      if (request.startsWith('closed')) expect(failure.message).toBe('Pool is closed.');
+      if ('inRequest' in failure) expect([request, failure.inRequest]).toEqual([request, true]);
+      const span = onlyChild(spans, request);
+      expect(span.tags).toMatchObject({ error: true, component: 'mysql2', 'span.kind': 'client' });
+      // A cluster that found no node cannot say which server it meant.
+      if (!request.startsWith('cluster')) expect(span.tags['db.instance']).toBe(db.database);
+      else expect(span.tags['peer.address']).toBeUndefined();
+      const fields = errorLog(span);
+      expect([request, fields.message]).toEqual([request, failure.message]);
+    }
+    expect(onlyChild(spans, 'refused-query').tags['db.statement']).toBe('SELECT * FROM t WHERE pw = ?');
+    expect(onlyChild(spans, 'refused-query').operationName).toBe('SELECT t');
+    expect(onlyChild(spans, 'refused-query').tags['peer.port']).toBe(deadPort);
+    expect(onlyChild(spans, 'denied-execute').tags['db.statement']).toBe('SELECT ? AS a');
+    expect(errorLog(onlyChild(spans, 'denied-query'))['db.error.code']).toBe('ER_ACCESS_DENIED_ERROR');
+    // Latest mysql2 passes on the node's error; 3.11 retries, drops the node, then finds none.
+    expect(result.failures['cluster-dead-query'].message).toMatch(/ECONNREFUSED|Pool does Not exist/);
+    expect(result.failures['cluster-missing-execute'].message).toMatch(/^Pool does Not exists?\.$/);
+    for (const request of ['live-query', 'live-execute']) expect(onlyChild(spans, request).tags.error).toBeUndefined();
+    expect(JSON.stringify(spans)).not.toContain('hunter2');
   });
 
   it('unsampled traces: no spans reported, context still kept, sqlcommenter flags 00', async () => {

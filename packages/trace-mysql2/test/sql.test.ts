@@ -84,6 +84,42 @@ describe('maskErrorMessage', () => {
     expect(maskErrorMessage("Incorrect integer value: 'abc' for column `db`.`t`.`n` at row 1")).toBe("Incorrect integer value: '?' for column `db`.`t`.`n` at row 1");
     expect(maskErrorMessage("Table 'db.nope' doesn't exist")).toBe("Table 'db.nope' doesn't exist");
   });
+
+  it('masks values quoted raw, with unescaped inner quotes (as MariaDB and MySQL print them)', () => {
+    const cases: Array<[string, string]> = [
+      ["Duplicate entry ''hunter2' for key 'email'", "Duplicate entry '?' for key 'email'"],
+      ["Duplicate entry 'a' for key 'b' for key 'users.email'", "Duplicate entry '?' for key 'users.email'"],
+      ["You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'pw = 'hunter2'' at line 1", "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'pw = ?' at line 1"],
+      ["... near ''hunter2 unterminated' at line 3", "... near '?' at line 3"],
+      ["... near '/*!50000 'hunter2' */ FROM t' at line 1", "... near '/*!50000 ? */ FROM t' at line 1"],
+      ["Incorrect integer value: 'hunter2' x' for column 'age' at row 1", "Incorrect integer value: '?' for column 'age' at row 1"],
+      ["Truncated incorrect DOUBLE value: 'hunter2'", "Truncated incorrect DOUBLE value: '?'"],
+      ["Truncated incorrect DOUBLE value: 'a' b 'hunter2'", "Truncated incorrect DOUBLE value: '?'"],
+      ["Variable 'sql_mode' can't be set to the value of 'hunter2'", "Variable 'sql_mode' can't be set to the value of '?'"],
+      ["BIGINT value is out of range in '`db`.`t`.`n` + 'hunter2''", "BIGINT value is out of range in '?'"],
+      ["Incorrect string value: '\\xF0\\x9F' for column `db`.`t`.`c` at row 1", "Incorrect string value: '?' for column `db`.`t`.`c` at row 1"],
+      ["Unknown column 'nope' in 'field list'", "Unknown column 'nope' in 'field list'"],
+      ["Access denied for user 'app'@'localhost' (using password: YES)", "Access denied for user 'app'@'localhost' (using password: YES)"],
+      ["Column 'email' cannot be null", "Column 'email' cannot be null"],
+      ["Some future message with 'hunter2' in it", "Some future message with '?' in it"],
+    ];
+    for (const [message, masked] of cases) expect(maskErrorMessage(message)).toBe(masked);
+  });
+});
+
+describe('maskSql with executable comments and optimizer hints', () => {
+  it.each([
+    ["SELECT /*!50000 SQL_NO_CACHE 'hunter2' */ a FROM t", 'SELECT /*!50000 SQL_NO_CACHE ? */ a FROM t'],
+    ["SELECT /*! 'hunter2' */ 1", 'SELECT /*! ? */ ?'],
+    ["SELECT /*M!100100 'hunter2', 42 */ a", 'SELECT /*M!100100 ?, ? */ a'],
+    ["SELECT /*+ MAX_EXECUTION_TIME(1000) SET_VAR(sql_mode='hunter2') */ a FROM t", 'SELECT /*+ MAX_EXECUTION_TIME(?) SET_VAR(sql_mode=?) */ a FROM t'],
+    ["INSERT /*!40000 IGNORE */ INTO t VALUES (/*!'hunter2'*/)", 'INSERT /*!40000 IGNORE */ INTO t VALUES (/*!?*/)'],
+    // a string holding `*/` does not end the comment early
+    ["SELECT /*!50000 'a*/ hunter2' */ 1", 'SELECT /*!50000 ? */ ?'],
+  ])('%s', (sql, masked) => {
+    expect(maskSql(sql)).toBe(masked);
+    expect(maskSql(sql)).not.toContain('hunter2');
+  });
 });
 
 describe('StatementCache', () => {

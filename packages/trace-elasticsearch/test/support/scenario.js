@@ -144,6 +144,12 @@ async function main() {
     await expectError(out, () => refused.search(withBody({ index: 'books' }, query)));
     await refused.close();
   });
+  await step('no-living-connections', async (out) => {
+    // Every node filtered out: the pool has none to give, the request fails before any socket is opened.
+    const none = newClient(process.env.ES_URL, { nodeFilter: () => false });
+    await expectError(out, () => none.search(withBody({ index: 'books' }, query)));
+    await none.close();
+  });
   await step('timeout', async (out) => {
     const slow = newClient(process.env.STANDIN_URL, { requestTimeout: 300 });
     await expectError(out, () => slow.search(withBody({ index: 'slow' }, query)));

@@ -1,6 +1,8 @@
 'use strict';
 // express-service routes with every traceMiddleware option set (EXPRESS_DIR picks the major).
 const { traceMiddleware, getSpan } = require('@spanwise/trace-express');
+// An explicit opt-in: this secret-looking header is recorded as sent.
+require('@spanwise/trace-core').init({ redaction: { recordSecretHeaders: ['X-Public-Key'] } });
 const { buildApp, loadExpress } = require('../../../../test-apps/express-service/app');
 
 const { express, major } = loadExpress(process.env.EXPRESS_DIR);
@@ -20,7 +22,7 @@ const app = buildApp({
       if (req.headers['x-hook-throw']) throw new Error('responseHook exploded');
       span.setTag('hook.response', res.statusCode);
     },
-    headersAsTags: ['X-Tenant', 'authorization', 'Cookie', 'x-absent'],
+    headersAsTags: ['X-Tenant', 'authorization', 'Cookie', 'x-absent', 'x-api-key', 'X-Auth-Token', 'x-session-id', 'x-public-key'],
   },
 });
 app.get('/internal/metrics', (req, res) => res.json({ internal: true }));

@@ -9,6 +9,11 @@ const tracing = require('@spanwise/trace-ioredis');
 
 const fixtureDir = process.env.FIXTURE_DIR;
 const options = process.env.TRACE_OPTIONS ? JSON.parse(process.env.TRACE_OPTIONS) : undefined;
+if (process.env.THROWING_STATEMENT_OPTION) {
+  options.statement = () => {
+    throw new Error('bug in the app-supplied statement formatter');
+  };
+}
 const url = process.env.REDIS_URL;
 let Redis;
 if ((process.env.LOAD || 'patch-first') === 'patch-first') {
@@ -130,6 +135,66 @@ const scenarios = {
       ),
     );
     await redis.quit();
+  },
+
+  /** Real error replies that quote the arguments (all carry the value `hunter2`). */
+  async replyErrors() {
+    const redis = new Redis(url);
+    await ready(redis);
+    await redis.set('spanwise:string', 'x');
+    result.errors = {};
+    const commands = {
+      subcommand: ['config', 'hunter2'],
+      'client-subcommand': ['client', "hunter2' x"],
+      'unknown-command': ['nosuch', 'hunter2'],
+      'acl-modifier': ['acl', 'setuser', 'spanwise-nobody', 'hunter2'],
+      'lua-global': ['eval', 'return hunter2', '0'],
+      'lua-error': ['eval', "return redis.error_reply(\"ERR bad value 'hunter2'\")", '0'],
+      wrongtype: ['lpush', 'spanwise:string', 'hunter2'],
+    };
+    for (const [name, [command, ...args]] of Object.entries(commands)) {
+      await request(`reply-${name}`, async () => {
+        const err = await caught(redis.call(command, ...args));
+        result.errors[name] = err ? err.message : null;
+      });
+    }
+    await request('reply-pipeline', async () => {
+      const results = await redis.pipeline().call('config', 'hunter2').get('spanwise:string').exec();
+      result.errors.pipeline = results[0][0] && results[0][0].message;
+    });
+    await redis.quit();
+  },
+
+  /** Commands that fail before reaching the wire: offline queue off, closed client, a server that refuses. */
+  async offline() {
+    const noQueue = new Redis(url, { enableOfflineQueue: false, lazyConnect: true });
+    await request('no-offline-queue', async () => {
+      const err = await caught(noQueue.get('spanwise:k'));
+      result.noOfflineQueue = err && err.message;
+    });
+    noQueue.disconnect();
+    const closed = new Redis(url);
+    await ready(closed);
+    await closed.quit();
+    await request('closed-client', async () => {
+      const err = await caught(closed.set('spanwise:k', 'hunter2'));
+      result.closedClient = err && err.message;
+    });
+    await request('closed-callback', (span) =>
+      new Promise((resolve) =>
+        closed.get('spanwise:k', (err) => {
+          result.closedCallback = { message: err && err.message, inRequest: getActiveSpan() === span };
+          resolve();
+        }),
+      ),
+    );
+    const dead = new Redis({ port: Number(process.env.DEAD_PORT), host: '127.0.0.1', retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    dead.on('error', () => undefined);
+    await request('refused', async () => {
+      const err = await caught(dead.get('spanwise:k'));
+      result.refused = err && err.message;
+    });
+    dead.disconnect();
   },
 
   /** A command timeout and a connection lost while a command waits. */

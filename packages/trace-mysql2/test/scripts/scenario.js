@@ -282,6 +282,86 @@ const scenarios = {
     await conn.end();
   },
 
+  /** Real failing statements whose error messages quote a secret (and comments that run as SQL). */
+  async secretErrors() {
+    const conn = mysql.createConnection(url);
+    const run = (sql) => new Promise((resolve) => conn.query(sql, (err, rows) => resolve(err ? { message: err.message, sqlMessage: err.sqlMessage, code: err.code } : { rows })));
+    await run('DROP TABLE IF EXISTS spanwise_secrets');
+    await run('CREATE TABLE spanwise_secrets (pw VARCHAR(100) UNIQUE, n INT)');
+    await run("INSERT INTO spanwise_secrets (pw) VALUES ('''hunter2')");
+    result.errors = {};
+    const statements = {
+      syntax: "SELECT * FROM spanwise_secrets WHERE WHERE pw = 'hunter2'",
+      duplicate: "INSERT INTO spanwise_secrets (pw) VALUES ('''hunter2')",
+      integer: "INSERT INTO spanwise_secrets (n) VALUES ('hunter2')",
+      variable: "SET SESSION sql_mode = 'hunter2'",
+      comment: "SELECT /*!50000 'hunter2' */ AS x, /*+ MAX_EXECUTION_TIME(1000) */ 1 AS y",
+    };
+    for (const [name, sql] of Object.entries(statements)) await request(`secret-${name}`, async () => (result.errors[name] = await run(sql)));
+    await request('secret-execute', () => new Promise((resolve) => conn.execute("SELECT * FROM spanwise_secrets WHERE WHERE pw = 'hunter2'", [], (err) => resolve((result.errors.execute = { message: err && err.message })))));
+    await new Promise((resolve) => conn.end(resolve));
+    const promiseConn = await mysqlPromise.createConnection(url);
+    await request('secret-promise', async () => {
+      try {
+        await promiseConn.query("INSERT INTO spanwise_secrets (pw) VALUES ('''hunter2')");
+      } catch (err) {
+        result.errors.promise = { message: err.message, stackHasSecret: String(err.stack).includes('hunter2') };
+      }
+    });
+    await promiseConn.end();
+  },
+
+  /**
+   * Pool statements that fail before any connection is had: a server that refuses connections, a wrong password,
+   * a closed pool; callback, emitter and promise forms.
+   */
+  async poolFailures() {
+    const deadUrl = process.env.DEAD_MYSQL_URL;
+    const wrongPassword = new URL(url);
+    wrongPassword.password = 'wrong-hunter2';
+    const pools = {
+      refused: () => mysql.createPool({ uri: deadUrl, connectionLimit: 1 }),
+      denied: () => mysql.createPool({ uri: wrongPassword.toString(), connectionLimit: 1 }),
+    };
+    result.failures = {};
+    const record = (name, err, extra = {}) => (result.failures[name] = { code: err && err.code, message: err && err.message, isError: err instanceof Error, ...extra });
+    for (const [kind, make] of Object.entries(pools)) {
+      const pool = make();
+      const promisePool = make().promise();
+      await request(`${kind}-query`, (span) => new Promise((resolve) => pool.query("SELECT * FROM t WHERE pw = 'hunter2'", (err, rows) => resolve(record(`${kind}-query`, err, { rows, inRequest: getActiveSpan() === span })))));
+      await request(`${kind}-execute`, (span) => new Promise((resolve) => pool.execute('SELECT ? AS a', ['hunter2'], (err, rows) => resolve(record(`${kind}-execute`, err, { rows, inRequest: getActiveSpan() === span })))));
+      await request(`${kind}-promise-query`, () => promisePool.query('SELECT 1').then(() => record(`${kind}-promise-query`, null), (err) => record(`${kind}-promise-query`, err)));
+      await request(`${kind}-promise-execute`, () => promisePool.execute('SELECT ?', [1]).then(() => record(`${kind}-promise-execute`, null), (err) => record(`${kind}-promise-execute`, err)));
+      await request(`${kind}-emitter`, (span) =>
+        new Promise((resolve) => {
+          const query = pool.query('SELECT 2');
+          query.on('error', (err) => resolve(record(`${kind}-emitter`, err, { inRequest: getActiveSpan() === span })));
+          query.on('end', () => resolve(record(`${kind}-emitter`, null)));
+        }),
+      );
+      await new Promise((resolve) => pool.end(() => resolve()));
+      await promisePool.end().catch(() => undefined);
+    }
+    const closed = mysql.createPool({ uri: url, connectionLimit: 1 });
+    await new Promise((resolve) => closed.end(resolve));
+    await request('closed-query', () => new Promise((resolve) => closed.query('SELECT 3', (err) => resolve(record('closed-query', err)))));
+    await request('closed-execute', () => new Promise((resolve) => closed.execute('SELECT 4', [], (err) => resolve(record('closed-execute', err)))));
+    const closedPromise = mysqlPromise.createPool({ uri: url, connectionLimit: 1 });
+    await closedPromise.end();
+    await request('closed-promise', () => closedPromise.query('SELECT 5').then(() => record('closed-promise', null), (err) => record('closed-promise', err)));
+    // A pool cluster: its namespace retries nodes itself; only its final failure is the statement's.
+    const cluster = mysql.createPoolCluster({ removeNodeErrorCount: 1 });
+    cluster.add('DEAD', { uri: deadUrl, connectionLimit: 1 });
+    await request('cluster-dead-query', () => new Promise((resolve) => cluster.of('DEAD').query("SELECT 'hunter2'", (err) => resolve(record('cluster-dead-query', err)))));
+    await request('cluster-missing-execute', () => new Promise((resolve) => cluster.of('MISSING').execute('SELECT 9', [], (err) => resolve(record('cluster-missing-execute', err)))));
+    await new Promise((resolve) => cluster.end(() => resolve()));
+    // A pool that works: one statement span each, as before (none added by the failure path).
+    const live = mysql.createPool({ uri: url, connectionLimit: 1 });
+    await request('live-query', () => new Promise((resolve) => live.query('SELECT 6', (err) => resolve(record('live-query', err)))));
+    await request('live-execute', () => new Promise((resolve) => live.execute('SELECT 7', [], (err) => resolve(record('live-execute', err)))));
+    await new Promise((resolve) => live.end(resolve));
+  },
+
   /** Statement options: a long statement (truncation) and a plain one. */
   async statements() {
     const conn = await mysqlPromise.createConnection(url);
