@@ -43,6 +43,7 @@ async function get(url) {
 }
 
 async function main() {
+  console.log(`Spanwise demo on Node ${process.version}`);
   const agent = external ? undefined : await startAgent({ port: 0 });
   const tracingEnv = agent ? { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(agent.port) } : {};
   console.log(agent ? `Embedded Jaeger agent receiver on udp://127.0.0.1:${agent.port} (no Jaeger needed)` : `Reporting to ${process.env.JAEGER_ENDPOINT || `${process.env.JAEGER_AGENT_HOST}:${process.env.JAEGER_AGENT_PORT || 6832}`}`);
