@@ -20,7 +20,7 @@ case "$(uname -s)-$(uname -m)" in
   *) echo "node-version.sh: no Node binary package for $(uname -s) $(uname -m)" >&2; exit 2 ;;
 esac
 
-cache="${SPANWISE_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spanwise-node}"
+cache="${SPANWISE_NODE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/spanwise-node}"
 dir="$cache/$package-$version"
 if [ ! -x "$dir/bin/node" ]; then
   mkdir -p "$cache"
