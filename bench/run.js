@@ -9,8 +9,10 @@
  * to a counting sink in this process instead (its spans delivered come from that sink).
  *
  * Options (env): BENCH_DURATION (s per round, default 5), BENCH_PAIRS (default 3), BENCH_CONNECTIONS (default 32),
- * BENCH_ONLY (substring of scenario names), BENCH_NO_WRITE=1 (do not write docs/benchmarks.md).
+ * BENCH_ONLY (substring of scenario names), BENCH_NO_WRITE=1 (do not write docs/benchmarks.md); the same as flags
+ * (`npm run bench -- --duration 1`), and `--node 24` / SPANWISE_BENCH_NODE to run on another Node (bench/options.js).
  */
+require('./options').applyOptions(__filename);
 const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -18,6 +20,7 @@ const path = require('path');
 const autocannon = require('autocannon');
 const { startAgent } = require('@spanwise/agent');
 const { startOtlpSink } = require('./otel/otlp-sink');
+const { writeResultsDoc } = require('./results-doc');
 const scenarios = require('./scenarios');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -172,7 +175,7 @@ async function main() {
   const selected = scenarios.filter((s) => !only || s.name.includes(only));
   const sinks = { agent: await startAgent({ port: 0 }), otlp: await startOtlpSink() };
   const results = [];
-  console.log(`spanwise bench: ${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections\n${machine()}`);
+  console.log(`spanwise bench on Node ${process.version}: ${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections\n${machine()}`);
   try {
     for (const scenario of selected) {
       if (scenario.available && !scenario.available()) {
@@ -193,7 +196,7 @@ async function main() {
   if (process.env.BENCH_NO_WRITE !== '1' && !only) {
     const doc = path.join(ROOT, 'docs', 'benchmarks.md');
     const intro = fs.existsSync(path.join(__dirname, 'benchmarks-intro.md')) ? fs.readFileSync(path.join(__dirname, 'benchmarks-intro.md'), 'utf8') : '# Benchmarks\n';
-    fs.writeFileSync(doc, `${intro}\n## Latest run (${new Date().toISOString().slice(0, 10)})\n\n${machine()}\n\n${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections.\n\n${md}\n`);
+    writeResultsDoc(doc, intro, `${machine()}\n\n${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections.\n\n${md}`);
     console.log(`written to ${path.relative(process.cwd(), doc)}`);
   }
 }

@@ -76,6 +76,7 @@ async function get(url) {
 }
 
 async function main() {
+  console.log(`Spanwise demo on Node ${process.version}`);
   const opts = parseDemoArgs(process.argv.slice(2));
   const store = opts.ui ? new TraceStore() : undefined;
   const agent = external ? undefined : await startAgent({ port: 0, otlpPort: 0, onSpans: store && ((spans) => store.add(spans)) });
