@@ -1,5 +1,6 @@
 import * as http from 'http';
 import * as https from 'https';
+import { clearTimeoutReal, setTimeoutReal } from './clock';
 import { batchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -103,11 +104,11 @@ export class HttpSender implements Transport {
       const delay = Math.max(err.retryAfterMs, exp / 2 + Math.random() * (exp / 2));
       let timer: NodeJS.Timeout | null = null;
       const cancel = () => {
-        if (timer) clearTimeout(timer);
+        if (timer) clearTimeoutReal(timer);
         this.active.delete(cancel);
         done(new Error(`${err.message} (retry cancelled: sender closed)`));
       };
-      timer = setTimeout(() => {
+      timer = setTimeoutReal(() => {
         this.active.delete(cancel);
         this.attempt(body, n + 1, done);
       }, Math.min(delay, 30_000));
@@ -122,7 +123,7 @@ export class HttpSender implements Transport {
     const finish = (err: SendError | null) => {
       if (finished) return;
       finished = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearTimeoutReal(timer);
       this.active.delete(cancel);
       cb(err);
     };
@@ -141,7 +142,7 @@ export class HttpSender implements Transport {
       headers: { ...this.headers, 'Content-Length': String(body.length) },
     });
     this.active.add(cancel);
-    timer = setTimeout(() => {
+    timer = setTimeoutReal(() => {
       req.destroy();
       finish(new SendError(`HTTP request to ${u.origin} timed out after ${this.timeoutMs} ms`, true));
     }, this.timeoutMs);

@@ -1,4 +1,5 @@
 import { suppressTracing } from '../context';
+import { clearIntervalReal, clearTimeoutReal, dateNow, perfNow, setImmediateReal, setIntervalReal, setTimeoutReal } from './clock';
 import { SpanEncoder, type Framing, type JaegerKeyValue, type JaegerSpanLike } from './encoder';
 import { HttpSender } from './http-sender';
 import type { ReporterLogger, Transport } from './types';
@@ -171,7 +172,7 @@ export class SpanwiseReporter {
     this.spanBudget = this.maxPacketSize - PROVISIONAL_OVERHEAD;
     this.chunkSize = this.maxPacketSize + 8192;
     this.enc = new SpanEncoder({ jaegerCompatible: options.jaegerCompatible, initialSize: this.chunkSize });
-    this.timer = setInterval(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
+    this.timer = setIntervalReal(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
     this.timer.unref();
     process.on('beforeExit', this.onBeforeExit);
     process.on('exit', this.onExit);
@@ -261,17 +262,17 @@ export class SpanwiseReporter {
    */
   close(callback?: (err?: Error) => void): Promise<void> {
     if (!this.closePromise) {
-      clearInterval(this.timer);
+      clearIntervalReal(this.timer);
       process.removeListener('beforeExit', this.onBeforeExit);
       process.removeListener('exit', this.onExit);
       const flushed = this.flush();
       this.closed = true;
       let timeout: NodeJS.Timeout | undefined;
       const timedOut = new Promise<void>((resolve) => {
-        timeout = setTimeout(resolve, this.closeTimeoutMs);
+        timeout = setTimeoutReal(resolve, this.closeTimeoutMs);
       });
       this.closePromise = Promise.race([flushed, timedOut]).then(() => {
-        clearTimeout(timeout);
+        clearTimeoutReal(timeout);
         let lost = 0;
         for (const p of this.queue) {
           lost += p.spans;
@@ -375,7 +376,7 @@ export class SpanwiseReporter {
     if (!this.drainScheduled && this.framing !== null) {
       this.drainScheduled = true;
       // report() runs in the app's context (a request's): the export (HTTP POSTs, retries) must not be traced.
-      suppressTracing(() => setImmediate(this.drain));
+      suppressTracing(() => setImmediateReal(this.drain));
     }
   }
 
@@ -386,7 +387,7 @@ export class SpanwiseReporter {
     const t = this.transport;
     // Pacing: one turn's allowance, plus the same again per millisecond the app kept the loop busy
     // since the last drain (the receiver was reading meanwhile), at most 4 allowances per turn.
-    const now = performance.now();
+    const now = perfNow();
     const per = t.bytesPerTurn;
     let budget = per + Math.min(3 * per, (now - this.lastDrainAt) * per);
     this.lastDrainAt = now;
@@ -453,7 +454,7 @@ export class SpanwiseReporter {
   /** Logs the drops since the last message, at most once per `logIntervalMs` unless `force`. */
   private maybeLog(force: boolean): void {
     if (!this.unloggedAny) return;
-    const now = Date.now();
+    const now = dateNow();
     if (!force && now - this.lastLogAt < this.logIntervalMs) return;
     this.lastLogAt = now;
     const u = this.unlogged;

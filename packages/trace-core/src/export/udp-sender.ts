@@ -1,6 +1,7 @@
 import * as dgram from 'dgram';
 import * as dns from 'dns';
 import * as net from 'net';
+import { dateNow } from './clock';
 import { emitBatchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -66,7 +67,7 @@ export class UdpSender implements Transport {
       return;
     }
     if (state === FAILED) {
-      if (Date.now() - this.failedAt < this.retryConnectMs) {
+      if (dateNow() - this.failedAt < this.retryConnectMs) {
         done(this.failure);
         return;
       }
@@ -82,7 +83,7 @@ export class UdpSender implements Transport {
   }
 
   sendNow(parts: Buffer[]): boolean {
-    if (this.state !== READY) return false;
+    if (this.state !== READY && !(this.state === CONNECTING && isConnected(this.socket))) return false;
     try {
       // A connected socket writes the datagram in this call; the callback would only come on a later turn.
       (this.socket as dgram.Socket).send(parts);
@@ -109,7 +110,9 @@ export class UdpSender implements Transport {
   private open(address: string, family: number): void {
     let socket: dgram.Socket;
     try {
-      socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+      // The address is already resolved: a lookup that answers synchronously makes bind and connect happen in
+      // this call, so a process that exits in the same tick that created the tracer can still send.
+      socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: resolvedLookup(address, family) });
     } catch (err) {
       this.fail(err as Error);
       return;
@@ -139,7 +142,7 @@ export class UdpSender implements Transport {
   private fail(err: Error): void {
     this.state = FAILED;
     this.failure = err;
-    this.failedAt = Date.now();
+    this.failedAt = dateNow();
     this.closeSocket();
     const waiting = this.waiting;
     this.waiting = [];
@@ -166,5 +169,26 @@ export class UdpSender implements Transport {
     this.waiting = [];
     const err = new Error('UDP sender is closed');
     for (const w of waiting) w.done(err);
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/** A dgram `lookup` that answers with an address resolved beforehand, synchronously. */
+function resolvedLookup(address: string, family: number) {
+  return (_host: string, options: unknown, callback?: LookupCallback): void => {
+    const done = (typeof options === 'function' ? options : callback) as LookupCallback;
+    done(null, address, family);
+  };
+}
+
+/** Connected at the socket level (the 'connect' event comes a tick later). */
+function isConnected(socket: dgram.Socket | null): boolean {
+  if (socket === null) return false;
+  try {
+    socket.remoteAddress();
+    return true;
+  } catch {
+    return false;
   }
 }
