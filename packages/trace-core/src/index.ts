@@ -2,6 +2,8 @@
  * @spanwise/trace-core: tracer lifecycle and configuration, active-span context, span helpers,
  * header propagation, redaction, the shared HTTP server span, and the patching framework.
  */
+// First: capture the real timers before an app can install fake ones.
+import './export/clock';
 export { init, getTracer, getConfig, flush, shutdown } from './tracer';
 export {
   ConfigurationError,

@@ -48,5 +48,9 @@ describe('exporter: fake timers in the app do not stall export', () => {
     const spans = await agent.waitForSpans(60, 5000);
     expect(spans.map((s) => s.operationName).sort()).toEqual([...names('after', 20), ...names('before', 20), ...names('during', 20)].sort());
     expect(app.child.exitCode).toBeNull();
+    const deadline = Date.now() + 5000;
+    while (!app.output().includes('STATS ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const stats = JSON.parse(/STATS (.*)/.exec(app.output())![1]);
+    expect(stats).toMatchObject({ reported: 60, sent: 60, pending: { spans: 0, bytes: 0 } });
   });
 });

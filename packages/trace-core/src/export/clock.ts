@@ -11,6 +11,8 @@ export const clearTimeoutReal: typeof clearTimeout = timers.clearTimeout;
 export const setIntervalReal: typeof setInterval = timers.setInterval;
 export const clearIntervalReal: typeof clearInterval = timers.clearInterval;
 export const setImmediateReal: typeof setImmediate = timers.setImmediate;
+/** `process.nextTick` as loaded: when the global differs, an app's fake timers replaced it. */
+export const nextTickReal = process.nextTick;
 export const dateNow: () => number = Date.now;
 const perf = performance;
 const perfNowFn = perf.now;

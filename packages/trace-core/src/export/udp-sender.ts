@@ -1,7 +1,7 @@
 import * as dgram from 'dgram';
 import * as dns from 'dns';
 import * as net from 'net';
-import { dateNow } from './clock';
+import { dateNow, nextTickReal, setImmediateReal } from './clock';
 import { emitBatchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -56,7 +56,8 @@ export class UdpSender implements Transport {
     const state = this.state;
     if (state === READY) {
       try {
-        (this.socket as dgram.Socket).send(parts, (err) => done(err ?? null));
+        if (process.nextTick === nextTickReal) (this.socket as dgram.Socket).send(parts, (err) => done(err ?? null));
+        else sendUnderFakeNextTick(this.socket as dgram.Socket, parts, done);
       } catch (err) {
         done(err as Error);
       }
@@ -128,15 +129,19 @@ export class UdpSender implements Transport {
     this.socket = socket;
     socket.connect(this.port, address, (err?: Error) => {
       if (this.state !== CONNECTING) return;
-      if (err) {
-        this.fail(new Error(`cannot connect UDP socket to ${address}:${this.port}: ${err.message}`));
-        return;
-      }
-      this.state = READY;
-      const waiting = this.waiting;
-      this.waiting = [];
-      for (const w of waiting) this.send(w.parts, w.length, w.done);
+      if (err) this.fail(new Error(`cannot connect UDP socket to ${address}:${this.port}: ${err.message}`));
+      else this.ready();
     });
+    // Connected already (the lookup answered synchronously): do not wait for the 'connect' event, which an
+    // app's fake process.nextTick could hold back for good.
+    if (isConnected(socket)) this.ready();
+  }
+
+  private ready(): void {
+    this.state = READY;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) this.send(w.parts, w.length, w.done);
   }
 
   private fail(err: Error): void {
@@ -191,4 +196,20 @@ function isConnected(socket: dgram.Socket | null): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Node reports a datagram sent synchronously through process.nextTick. While an app's fake timers own
+ * nextTick that report may never come: send a copy (the pooled packet buffer may be reused) and count
+ * it as sent on the next real turn unless an error came first.
+ */
+function sendUnderFakeNextTick(socket: dgram.Socket, parts: Buffer[], done: (err: Error | null) => void): void {
+  let settled = false;
+  const settle = (err: Error | null) => {
+    if (settled) return;
+    settled = true;
+    done(err);
+  };
+  socket.send(Buffer.concat(parts), (err) => settle(err ?? null));
+  setImmediateReal(() => settle(null));
 }
