@@ -13,6 +13,8 @@
 export { createReporter, SpanwiseReporter, DEFAULTS } from './reporter';
 export type { ReporterConfig, ReporterStats, DropReason, SpanwiseReporterOptions } from './reporter';
 export type { ReporterLogger, Transport } from './types';
+export { capSpanValues, shrinkSpan, truncateValue, truncateStack, DEFAULT_SPAN_LIMITS, SHRINK_STEPS, TRUNCATED_TAG } from './span-limits';
+export type { SpanLimits } from './span-limits';
 export { UdpSender } from './udp-sender';
 export type { UdpSenderOptions } from './udp-sender';
 export { HttpSender } from './http-sender';
