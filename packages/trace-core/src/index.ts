@@ -48,7 +48,7 @@ export {
   type IgnoreRule,
 } from './server-span';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
-export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
+export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
 export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';

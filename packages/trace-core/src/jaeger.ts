@@ -52,6 +52,8 @@ export function createConfiguredReporter(config: ResolvedConfig): SpanReporter {
     maxQueueSpans: options.maxQueueSpans,
     maxQueueBytes: options.maxQueueBytes,
     maxRetries: options.maxRetries,
+    maxValueLength: options.maxValueLength,
+    maxStackLength: options.maxStackLength,
     logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   }) as unknown as SpanReporter;
 }
