@@ -43,10 +43,15 @@ describe('exporter: fake timers in the app do not stall export', () => {
     ['created before the episode', '0'],
     ['created during the episode', '1'],
   ])('@sinonjs/fake-timers installed then uninstalled mid-run, tracer %s: every span arrives while the process runs on', async (_when, during) => {
+    const startedAt = Date.now();
     const env = tracingEnv(agent, 'fake-timers', { JAEGER_REPORTER_FLUSH_INTERVAL: '50', SPAN_COUNT: '20', TRACER_DURING: during });
     const app = await startApp(script('fake-timers.js'), env);
     const spans = await agent.waitForSpans(60, 5000);
     expect(spans.map((s) => s.operationName).sort()).toEqual([...names('after', 20), ...names('before', 20), ...names('during', 20)].sort());
+    // span times come from the real clock, not the app's fake Date/performance
+    const startsMs = spans.map((s) => s.startTime / 1000);
+    expect(Math.min(...startsMs)).toBeGreaterThan(startedAt - 1000);
+    expect(Math.max(...startsMs)).toBeLessThan(Date.now() + 1000);
     expect(app.child.exitCode).toBeNull();
     const deadline = Date.now() + 5000;
     while (!app.output().includes('STATS ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
