@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { Tracer } from 'opentracing';
 import { isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from './logger';
 import type { RedactionOptions } from './redaction';
+import { DEFAULT_PROPAGATION_LIMITS, type PropagationLimits } from './propagation/limits';
 
 export type SamplerType = 'const' | 'probabilistic' | 'ratelimiting' | 'remote';
 export type PropagationFormat = 'jaeger' | 'w3c' | 'b3' | 'b3-single';
@@ -74,6 +75,10 @@ export interface ReporterOptions {
   maxQueueBytes?: number;
   /** Retries of a failed collector request (default 3, with exponential backoff). */
   maxRetries?: number;
+  /** Longest string tag or log value exported, in characters (`SPANWISE_MAX_VALUE_LENGTH`, default 4096); longer ones are cut. */
+  maxValueLength?: number;
+  /** Longest stack trace exported, in characters (`SPANWISE_MAX_STACK_LENGTH`, default 8192). */
+  maxStackLength?: number;
 }
 
 export interface PropagationOptions {
@@ -81,6 +86,12 @@ export interface PropagationOptions {
   inject?: PropagationFormat[];
   /** Formats read from incoming requests, first match wins. Default `['jaeger', 'w3c', 'b3', 'b3-single']`. */
   extract?: PropagationFormat[];
+  /** Baggage items kept from an incoming request's `uberctx-*` and `baggage` headers (`SPANWISE_MAX_BAGGAGE_ITEMS`, default 32). */
+  maxBaggageItems?: number;
+  /** Characters of incoming baggage kept, keys plus values (`SPANWISE_MAX_BAGGAGE_BYTES`, default 2048). */
+  maxBaggageBytes?: number;
+  /** Characters of an incoming W3C `tracestate` passed on (`SPANWISE_MAX_TRACESTATE_BYTES`, default 512). */
+  maxTraceStateBytes?: number;
 }
 
 /** Options of `init()`. Every option overrides the matching environment variable. */
@@ -119,6 +130,8 @@ export interface ResolvedConfig {
   tags: Record<string, string | number | boolean>;
   inject: PropagationFormat[];
   extract: PropagationFormat[];
+  /** Caps on incoming baggage and tracestate. */
+  propagationLimits: PropagationLimits;
   traceId128bit: boolean;
   requireParent: boolean;
   redaction: RedactionOptions;
@@ -157,6 +170,7 @@ export function resolveConfig(options: SpanwiseOptions = {}, env: Env = process.
       options.propagation?.extract ?? formatsFromEnv(env, 'SPANWISE_PROPAGATION_EXTRACT') ?? ['jaeger', 'w3c', 'b3', 'b3-single'],
       'propagation.extract',
     ),
+    propagationLimits: resolvePropagationLimits(options.propagation ?? {}, env),
     traceId128bit: options.traceId128bit ?? parseBoolean(env, 'SPANWISE_TRACEID_128BIT', false),
     requireParent: options.requireParent ?? parseBoolean(env, 'SPANWISE_REQUIRE_PARENT', true),
     redaction: options.redaction ?? {},
@@ -246,6 +260,8 @@ function reporterFromEnv(env: Env): ReporterOptions {
     token: nonEmpty(env.JAEGER_AUTH_TOKEN),
     maxPacketSize: parseNumber(env, 'SPANWISE_MAX_PACKET_SIZE'),
     maxQueueSpans: parseNumber(env, 'SPANWISE_MAX_QUEUE_SPANS'),
+    maxValueLength: parseNumber(env, 'SPANWISE_MAX_VALUE_LENGTH'),
+    maxStackLength: parseNumber(env, 'SPANWISE_MAX_STACK_LENGTH'),
     flushIntervalMs: parseNumber(env, 'JAEGER_REPORTER_FLUSH_INTERVAL'),
     timeoutMs: parseNumber(env, 'JAEGER_REPORTER_TIMEOUT'),
     logSpans: env.JAEGER_REPORTER_LOG_SPANS === undefined ? undefined : parseBoolean(env, 'JAEGER_REPORTER_LOG_SPANS', false),
@@ -373,6 +389,8 @@ function validateReporter(reporter: ReporterOptions): ReporterOptions {
   if (packet !== undefined && (!Number.isInteger(packet) || packet < 512 || packet > 65507)) {
     throw new ConfigurationError('SPANWISE_MAX_PACKET_SIZE (reporter.maxPacketSize)', 'an integer between 512 and 65507', packet);
   }
+  integerAtLeast(reporter.maxValueLength, 16, 'SPANWISE_MAX_VALUE_LENGTH (reporter.maxValueLength)');
+  integerAtLeast(reporter.maxStackLength, 64, 'SPANWISE_MAX_STACK_LENGTH (reporter.maxStackLength)');
   if (reporter.maxQueueSpans !== undefined) positiveNumber(reporter.maxQueueSpans, 'SPANWISE_MAX_QUEUE_SPANS (reporter.maxQueueSpans)');
   if ((reporter.user === undefined) !== (reporter.password === undefined)) {
     throw new ConfigurationError('JAEGER_USER/JAEGER_PASSWORD (reporter.user/password)', 'both set for basic auth, or neither', reporter.user === undefined ? 'password only' : 'user only');
@@ -398,6 +416,29 @@ function validateReporter(reporter: ReporterOptions): ReporterOptions {
   if (reporter.flushIntervalMs !== undefined) positiveNumber(reporter.flushIntervalMs, 'JAEGER_REPORTER_FLUSH_INTERVAL (reporter.flushIntervalMs)');
   if (reporter.timeoutMs !== undefined) positiveNumber(reporter.timeoutMs, 'JAEGER_REPORTER_TIMEOUT (reporter.timeoutMs)');
   return reporter;
+}
+
+function integerAtLeast(value: number | undefined, min: number, setting: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2 ** 30)) {
+    throw new ConfigurationError(setting, `an integer of at least ${min}`, value);
+  }
+}
+
+const PROPAGATION_LIMIT_SETTINGS = [
+  ['maxBaggageItems', 'SPANWISE_MAX_BAGGAGE_ITEMS', 0],
+  ['maxBaggageBytes', 'SPANWISE_MAX_BAGGAGE_BYTES', 0],
+  ['maxTraceStateBytes', 'SPANWISE_MAX_TRACESTATE_BYTES', 0],
+] as const;
+
+function resolvePropagationLimits(options: PropagationOptions, env: Env): PropagationLimits {
+  const limits: PropagationLimits = { ...DEFAULT_PROPAGATION_LIMITS };
+  for (const [key, variable, min] of PROPAGATION_LIMIT_SETTINGS) {
+    const value = options[key] ?? parseNumber(env, variable);
+    if (value === undefined) continue;
+    integerAtLeast(value, min, `${variable} (propagation.${key})`);
+    limits[key] = value;
+  }
+  return limits;
 }
 
 function formatsFromEnv(env: Env, name: string): PropagationFormat[] | undefined {

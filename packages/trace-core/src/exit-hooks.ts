@@ -1,3 +1,4 @@
+import { clearTimeoutReal, setTimeoutReal } from './export/clock';
 import { log, reportFault } from './logger';
 
 /**
@@ -27,13 +28,13 @@ function onBeforeExit(): void {
 
 function flushWithin(timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
+    const timer = setTimeoutReal(resolve, timeoutMs);
     timer.unref();
     installed!.target
       .flush()
       .catch((error) => reportFault('exit flush', error))
       .finally(() => {
-        clearTimeout(timer);
+        clearTimeoutReal(timer);
         resolve();
       });
   });

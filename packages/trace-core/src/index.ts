@@ -2,6 +2,8 @@
  * @spanwise/trace-core: tracer lifecycle and configuration, active-span context, span helpers,
  * header propagation, redaction, the shared HTTP server span, and the patching framework.
  */
+// First: capture the real timers before an app can install fake ones.
+import './export/clock';
 export { init, getTracer, getConfig, flush, shutdown } from './tracer';
 export {
   ConfigurationError,
@@ -48,7 +50,7 @@ export {
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';
-export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
+export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
 export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';

@@ -2,6 +2,7 @@ import * as opentracing from 'opentracing';
 import type { ResolvedConfig } from './config';
 import { log } from './logger';
 import { createOtlpReporter, createReporter, FanoutReporter } from './export';
+import { dateNow, perfNow } from './export/clock';
 import type { TraceParts } from './propagation/ids';
 
 /**
@@ -84,6 +85,8 @@ function createJaegerTargetReporter(config: ResolvedConfig): SpanReporter {
     maxQueueSpans: options.maxQueueSpans,
     maxQueueBytes: options.maxQueueBytes,
     maxRetries: options.maxRetries,
+    maxValueLength: options.maxValueLength,
+    maxStackLength: options.maxStackLength,
     logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
   }) as unknown as SpanReporter;
 }
@@ -120,8 +123,8 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
  * in-memory calls) show 0 or 1 ms. Use the monotonic clock, anchored once to wall time, for microseconds.
  */
 function useHighResolutionClock(tracer: opentracing.Tracer): void {
-  const anchor = Date.now() - performance.now();
-  (tracer as unknown as { now: () => number }).now = () => anchor + performance.now();
+  const anchor = dateNow() - perfNow();
+  (tracer as unknown as { now: () => number }).now = () => anchor + perfNow();
 }
 
 export function isJaegerTracer(tracer: opentracing.Tracer): boolean {

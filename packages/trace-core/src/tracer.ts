@@ -3,7 +3,7 @@ import { resolveConfig, type ResolvedConfig, type SpanwiseOptions } from './conf
 import { suppressTracing } from './context';
 import { createJaegerTracer, type ReporterFactory, type SpanReporter } from './jaeger';
 import { log, reportFault, setLogger, setLogLevel } from './logger';
-import { Propagation } from './propagation';
+import { Propagation, setPropagationLimits } from './propagation';
 import { Redactor } from './redaction';
 import { installExitHooks, type Flushable } from './exit-hooks';
 
@@ -94,6 +94,7 @@ export function setReporterFactory(factory: ReporterFactory | undefined): void {
 }
 
 function createState(resolved: ResolvedConfig): TracerState {
+  setPropagationLimits(resolved.propagationLimits);
   // Created outside any request's context, so the reporter's timers and sockets never run inside a request.
   return suppressTracing(() => {
     const base = { pid: process.pid, config: resolved, redactor: new Redactor(resolved.redaction), pending: 0 };

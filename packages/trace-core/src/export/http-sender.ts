@@ -1,6 +1,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import * as zlib from 'zlib';
+import { clearTimeoutReal, dateNow, setTimeoutReal } from './clock';
 import { batchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -44,7 +45,7 @@ export interface HttpSenderOptions {
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** `Retry-After` as milliseconds: delay-seconds or an HTTP date; 0 when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number {
+export function retryAfterMs(value: string | string[] | undefined, now = dateNow()): number {
   if (typeof value !== 'string') return 0;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
@@ -152,11 +153,11 @@ export class HttpSender implements Transport {
       const delay = Math.max(err.retryAfterMs, exp / 2 + Math.random() * (exp / 2));
       let timer: NodeJS.Timeout | null = null;
       const cancel = () => {
-        if (timer) clearTimeout(timer);
+        if (timer) clearTimeoutReal(timer);
         this.active.delete(cancel);
         done(new Error(`${err.message} (retry cancelled: sender closed)`));
       };
-      timer = setTimeout(() => {
+      timer = setTimeoutReal(() => {
         this.active.delete(cancel);
         this.attempt(body, n + 1, done);
       }, Math.min(delay, 30_000));
@@ -171,7 +172,7 @@ export class HttpSender implements Transport {
     const finish = (err: SendError | null) => {
       if (finished) return;
       finished = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearTimeoutReal(timer);
       this.active.delete(cancel);
       cb(err);
     };
@@ -190,7 +191,7 @@ export class HttpSender implements Transport {
       headers: { ...this.headers, 'Content-Length': String(body.length) },
     });
     this.active.add(cancel);
-    timer = setTimeout(() => {
+    timer = setTimeoutReal(() => {
       req.destroy();
       finish(new SendError(`HTTP request to ${u.origin} timed out after ${this.timeoutMs} ms`, true));
     }, this.timeoutMs);

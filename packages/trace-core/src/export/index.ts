@@ -20,6 +20,8 @@ export type { ReporterEncoder, OtlpEncoderOptions } from './otlp-encoder';
 export { SEMCONV_NAMES, SpanKind, StatusCode, resourceAttributes } from './otlp-mapping';
 export type { AttributeNaming, ResourceOptions } from './otlp-mapping';
 export { retryAfterMs } from './http-sender';
+export { capSpanValues, shrinkSpan, truncateValue, truncateStack, DEFAULT_SPAN_LIMITS, SHRINK_STEPS, TRUNCATED_TAG } from './span-limits';
+export type { SpanLimits } from './span-limits';
 export { UdpSender } from './udp-sender';
 export type { UdpSenderOptions } from './udp-sender';
 export { HttpSender } from './http-sender';

@@ -8,6 +8,7 @@ import { HttpSender } from './http-sender';
 import { OtlpJsonEncoder, OtlpProtoEncoder, otlpJsonFraming, otlpProtoFraming } from './otlp-encoder';
 import type { AttributeNaming } from './otlp-mapping';
 import { DEFAULTS, SpanwiseReporter, type ReporterConfig } from './reporter';
+import { dateNow } from './clock';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
@@ -204,7 +205,7 @@ export function createOtlpReporter(config: OtlpReporterConfig = {}): SpanwiseRep
 function rateLimited(write: (m: string) => void, intervalMs: number): (m: string) => void {
   let last = -Infinity;
   return (m) => {
-    const now = Date.now();
+    const now = dateNow();
     if (now - last < intervalMs) return;
     last = now;
     try {

@@ -1,7 +1,9 @@
 import { suppressTracing } from '../context';
+import { clearIntervalReal, clearTimeoutReal, dateNow, perfNow, setImmediateReal, setIntervalReal, setTimeoutReal } from './clock';
 import { SpanEncoder, type Framing, type JaegerKeyValue, type JaegerSpanLike } from './encoder';
 import { HttpSender } from './http-sender';
 import type { ReporterEncoder } from './otlp-encoder';
+import { capSpanValues, DEFAULT_SPAN_LIMITS, shrinkSpan, SHRINK_STEPS, type SpanLimits } from './span-limits';
 import type { ReporterLogger, Transport } from './types';
 import { UdpSender } from './udp-sender';
 
@@ -18,10 +20,17 @@ export interface ReporterStats {
   dropped: {
     /** `maxQueueSpans` / `maxQueueBytes` reached (agent/collector too slow or unreachable), or reported after close. */
     queueFull: number;
-    /** A single encoded span larger than what fits in one packet (`maxPacketSize` minus envelope). */
+    /** A span still larger than one packet (`maxPacketSize` minus envelope) after every shrink step. */
     tooLarge: number;
     /** The message holding the span could not be sent (socket/DNS/HTTP error, retries exhausted, closed). */
     sendFailed: number;
+  };
+  /** Spans kept but made smaller. */
+  truncated: {
+    /** Tag and log values cut to `maxValueLength` / `maxStackLength`. */
+    values: number;
+    /** Spans shortened further (logs, then tags) because they did not fit in one message; see docs/export.md. */
+    spans: number;
   };
   /** Messages (UDP datagrams / HTTP requests) delivered. */
   packets: number;
@@ -68,6 +77,10 @@ export interface ReporterConfig {
   logIntervalMs?: number;
   /** Write byte-for-byte what jaeger-client's senders write (all optional Tag fields); default false. See docs/export.md. */
   jaegerCompatible?: boolean;
+  /** Longest string tag or log-field value kept, in characters (default 4096); longer ones are cut, with a marker. */
+  maxValueLength?: number;
+  /** Longest `stack` log field kept, in characters (default 8192): the message is cut first, then the deepest frames. */
+  maxStackLength?: number;
   /** Where drops/errors are logged (default: `console.warn`/`console.error`, info discarded). */
   logger?: ReporterLogger;
 }
@@ -81,6 +94,8 @@ export interface SpanwiseReporterOptions {
   closeTimeoutMs?: number;
   logIntervalMs?: number;
   jaegerCompatible?: boolean;
+  maxValueLength?: number;
+  maxStackLength?: number;
   logger?: ReporterLogger;
   /** Another wire format (OTLP): makes the span encoder, given its initial buffer size. Default: Thrift. */
   encoder?: (initialSize: number) => ReporterEncoder;
@@ -102,6 +117,8 @@ export const DEFAULTS = {
   retryBackoffMs: 200,
   closeTimeoutMs: 5000,
   logIntervalMs: 10000,
+  maxValueLength: DEFAULT_SPAN_LIMITS.maxValueLength,
+  maxStackLength: DEFAULT_SPAN_LIMITS.maxStackLength,
 } as const;
 
 /** Largest UDP payload over IPv4. */
@@ -156,11 +173,14 @@ export class SpanwiseReporter {
   private closed = false;
   private closePromise: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout;
-  private readonly st = { reported: 0, sent: 0, queueFull: 0, tooLarge: 0, sendFailed: 0, packets: 0, bytes: 0 };
+  private readonly limits: SpanLimits;
+  private readonly st = { reported: 0, sent: 0, queueFull: 0, tooLarge: 0, sendFailed: 0, packets: 0, bytes: 0, truncatedValues: 0, truncatedSpans: 0 };
   // rate-limited logging
   private lastLogAt = 0;
   private unlogged = { queueFull: 0, tooLarge: 0, sendFailed: 0 };
   private unloggedAny = false;
+  private unloggedShortened = 0;
+  private lastShortened = '';
   private lastProblem: Record<DropReason, string> = { queueFull: '', tooLarge: '', sendFailed: '' };
   /** The most recently delivered packet, re-counted as failed if the transport reports a late error. */
   private lastSent: { spans: number; bytes: number } | null = null;
@@ -174,6 +194,10 @@ export class SpanwiseReporter {
     this.maxQueueBytes = options.maxQueueBytes ?? DEFAULTS.maxQueueBytes;
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs;
     this.logIntervalMs = options.logIntervalMs ?? DEFAULTS.logIntervalMs;
+    this.limits = {
+      maxValueLength: options.maxValueLength ?? DEFAULTS.maxValueLength,
+      maxStackLength: options.maxStackLength ?? DEFAULTS.maxStackLength,
+    };
     this.spanBudget = this.maxPacketSize - PROVISIONAL_OVERHEAD;
     this.chunkSize = this.maxPacketSize + 8192;
     const jaegerCompatible = options.jaegerCompatible;
@@ -185,7 +209,7 @@ export class SpanwiseReporter {
         e.encodeProcess(serviceName, tags);
         return e.take();
       });
-    this.timer = setInterval(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
+    this.timer = setIntervalReal(this.tick, options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
     this.timer.unref();
     process.on('beforeExit', this.onBeforeExit);
     process.on('exit', this.onExit);
@@ -229,7 +253,9 @@ export class SpanwiseReporter {
     const start = enc.pos;
     let len: number;
     try {
+      this.st.truncatedValues += capSpanValues(span, this.limits);
       len = enc.encodeSpan(span);
+      if (len > this.spanBudget) len = this.encodeShrunk(span, start, len);
     } catch (err) {
       enc.pos = start;
       this.drop('sendFailed', 1, `cannot encode span: ${(err as Error)?.message ?? err}`);
@@ -238,7 +264,7 @@ export class SpanwiseReporter {
     if (len > this.spanBudget) {
       enc.pos = start;
       if (enc.buf.length > this.chunkSize * 4) this.shrink();
-      this.drop('tooLarge', 1, `span ${span._operationName} encodes to ${len} bytes, over the ${this.spanBudget} bytes a packet can hold`);
+      this.drop('tooLarge', 1, `span ${span._operationName} encodes to ${len} bytes even shortened, over the ${this.spanBudget} bytes a packet can hold`);
       return;
     }
     if (this.pendingBytes + len > this.maxQueueBytes) {
@@ -273,17 +299,17 @@ export class SpanwiseReporter {
    */
   close(callback?: (err?: Error) => void): Promise<void> {
     if (!this.closePromise) {
-      clearInterval(this.timer);
+      clearIntervalReal(this.timer);
       process.removeListener('beforeExit', this.onBeforeExit);
       process.removeListener('exit', this.onExit);
       const flushed = this.flush();
       this.closed = true;
       let timeout: NodeJS.Timeout | undefined;
       const timedOut = new Promise<void>((resolve) => {
-        timeout = setTimeout(resolve, this.closeTimeoutMs);
+        timeout = setTimeoutReal(resolve, this.closeTimeoutMs);
       });
       this.closePromise = Promise.race([flushed, timedOut]).then(() => {
-        clearTimeout(timeout);
+        clearTimeoutReal(timeout);
         let lost = 0;
         for (const p of this.queue) {
           lost += p.spans;
@@ -309,6 +335,7 @@ export class SpanwiseReporter {
       reported: s.reported,
       sent: s.sent,
       dropped: { queueFull: s.queueFull, tooLarge: s.tooLarge, sendFailed: s.sendFailed },
+      truncated: { values: s.truncatedValues, spans: s.truncatedSpans },
       packets: s.packets,
       bytes: s.bytes,
       pending: { spans: this.pendingSpans, bytes: this.pendingBytes },
@@ -359,6 +386,21 @@ export class SpanwiseReporter {
     this.maybeLog(true);
   };
 
+  /** Re-encodes a span too large for a packet after each shrink step until it fits; returns its final length. */
+  private encodeShrunk(span: JaegerSpanLike, start: number, len: number): number {
+    const enc = this.enc;
+    for (let step = 1; step <= SHRINK_STEPS && len > this.spanBudget; step++) {
+      shrinkSpan(span, step);
+      enc.pos = start;
+      len = enc.encodeSpan(span);
+    }
+    if (len <= this.spanBudget) {
+      this.st.truncatedSpans++;
+      this.noteTruncation(`span ${span._operationName} shortened to fit one packet (${this.spanBudget} bytes)`);
+    }
+    return len;
+  }
+
   /** Closes the open packet at `end`; bytes after `end` (a span that did not fit) move to a new buffer. */
   private cut(end: number): void {
     const enc = this.enc;
@@ -387,7 +429,7 @@ export class SpanwiseReporter {
     if (!this.drainScheduled && this.framing !== null) {
       this.drainScheduled = true;
       // report() runs in the app's context (a request's): the export (HTTP POSTs, retries) must not be traced.
-      suppressTracing(() => setImmediate(this.drain));
+      suppressTracing(() => setImmediateReal(this.drain));
     }
   }
 
@@ -398,7 +440,7 @@ export class SpanwiseReporter {
     const t = this.transport;
     // Pacing: one turn's allowance, plus the same again per millisecond the app kept the loop busy
     // since the last drain (the receiver was reading meanwhile), at most 4 allowances per turn.
-    const now = performance.now();
+    const now = perfNow();
     const per = t.bytesPerTurn;
     let budget = per + Math.min(3 * per, (now - this.lastDrainAt) * per);
     this.lastDrainAt = now;
@@ -454,6 +496,13 @@ export class SpanwiseReporter {
     this.drop('sendFailed', last.spans, err.message);
   };
 
+  private noteTruncation(problem: string): void {
+    this.unloggedShortened++;
+    this.unloggedAny = true;
+    this.lastShortened = problem;
+    this.maybeLog(false);
+  }
+
   private drop(reason: DropReason, n: number, problem: string): void {
     this.st[reason] += n;
     this.unlogged[reason] += n;
@@ -465,7 +514,7 @@ export class SpanwiseReporter {
   /** Logs the drops since the last message, at most once per `logIntervalMs` unless `force`. */
   private maybeLog(force: boolean): void {
     if (!this.unloggedAny) return;
-    const now = Date.now();
+    const now = dateNow();
     if (!force && now - this.lastLogAt < this.logIntervalMs) return;
     this.lastLogAt = now;
     const u = this.unlogged;
@@ -474,8 +523,12 @@ export class SpanwiseReporter {
     for (const r of ['queueFull', 'tooLarge', 'sendFailed'] as const) {
       if (u[r] > 0) parts.push(`${r}=${u[r]} (last: ${this.lastProblem[r]})`);
     }
-    const msg = `spanwise reporter dropped ${total} span(s): ${parts.join(', ')}`;
+    const shortened = this.unloggedShortened;
+    const dropped = total > 0 ? `spanwise reporter dropped ${total} span(s): ${parts.join(', ')}` : '';
+    const kept = shortened > 0 ? `spanwise reporter shortened ${shortened} span(s) (last: ${this.lastShortened})` : '';
+    const msg = dropped && kept ? `${dropped}; ${kept.slice('spanwise reporter '.length)}` : dropped || kept;
     this.unlogged = { queueFull: 0, tooLarge: 0, sendFailed: 0 };
+    this.unloggedShortened = 0;
     this.unloggedAny = false;
     try {
       if (u.sendFailed > 0) this.logger.error(msg);
@@ -518,6 +571,8 @@ export function createReporter(config: ReporterConfig = {}): SpanwiseReporter {
   checkInt(config, 'retryBackoffMs', 0, 600_000);
   checkInt(config, 'closeTimeoutMs', 0, 2 ** 31 - 1);
   checkInt(config, 'logIntervalMs', 0, 2 ** 31 - 1);
+  checkInt(config, 'maxValueLength', 16, 2 ** 30);
+  checkInt(config, 'maxStackLength', 64, 2 ** 30);
   for (const key of ['user', 'password', 'token'] as const) {
     const v = config[key];
     if (v !== undefined && typeof v !== 'string') throw invalid(key, '<hidden>', 'a string');
@@ -567,6 +622,8 @@ export function createReporter(config: ReporterConfig = {}): SpanwiseReporter {
     closeTimeoutMs: config.closeTimeoutMs,
     logIntervalMs: config.logIntervalMs,
     jaegerCompatible: config.jaegerCompatible,
+    maxValueLength: config.maxValueLength,
+    maxStackLength: config.maxStackLength,
     logger,
   });
 }

@@ -1,6 +1,7 @@
 import * as dgram from 'dgram';
 import * as dns from 'dns';
 import * as net from 'net';
+import { dateNow, nextTickReal, setImmediateReal } from './clock';
 import { emitBatchFraming, type Framing } from './encoder';
 import type { Transport } from './types';
 
@@ -55,7 +56,8 @@ export class UdpSender implements Transport {
     const state = this.state;
     if (state === READY) {
       try {
-        (this.socket as dgram.Socket).send(parts, (err) => done(err ?? null));
+        if (process.nextTick === nextTickReal) (this.socket as dgram.Socket).send(parts, (err) => done(err ?? null));
+        else sendUnderFakeNextTick(this.socket as dgram.Socket, parts, done);
       } catch (err) {
         done(err as Error);
       }
@@ -66,7 +68,7 @@ export class UdpSender implements Transport {
       return;
     }
     if (state === FAILED) {
-      if (Date.now() - this.failedAt < this.retryConnectMs) {
+      if (dateNow() - this.failedAt < this.retryConnectMs) {
         done(this.failure);
         return;
       }
@@ -82,7 +84,7 @@ export class UdpSender implements Transport {
   }
 
   sendNow(parts: Buffer[]): boolean {
-    if (this.state !== READY) return false;
+    if (this.state !== READY && !(this.state === CONNECTING && isConnected(this.socket))) return false;
     try {
       // A connected socket writes the datagram in this call; the callback would only come on a later turn.
       (this.socket as dgram.Socket).send(parts);
@@ -109,7 +111,9 @@ export class UdpSender implements Transport {
   private open(address: string, family: number): void {
     let socket: dgram.Socket;
     try {
-      socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+      // The address is already resolved: a lookup that answers synchronously makes bind and connect happen in
+      // this call, so a process that exits in the same tick that created the tracer can still send.
+      socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: resolvedLookup(address, family) });
     } catch (err) {
       this.fail(err as Error);
       return;
@@ -125,21 +129,25 @@ export class UdpSender implements Transport {
     this.socket = socket;
     socket.connect(this.port, address, (err?: Error) => {
       if (this.state !== CONNECTING) return;
-      if (err) {
-        this.fail(new Error(`cannot connect UDP socket to ${address}:${this.port}: ${err.message}`));
-        return;
-      }
-      this.state = READY;
-      const waiting = this.waiting;
-      this.waiting = [];
-      for (const w of waiting) this.send(w.parts, w.length, w.done);
+      if (err) this.fail(new Error(`cannot connect UDP socket to ${address}:${this.port}: ${err.message}`));
+      else this.ready();
     });
+    // Connected already (the lookup answered synchronously): do not wait for the 'connect' event, which an
+    // app's fake process.nextTick could hold back for good.
+    if (isConnected(socket)) this.ready();
+  }
+
+  private ready(): void {
+    this.state = READY;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) this.send(w.parts, w.length, w.done);
   }
 
   private fail(err: Error): void {
     this.state = FAILED;
     this.failure = err;
-    this.failedAt = Date.now();
+    this.failedAt = dateNow();
     this.closeSocket();
     const waiting = this.waiting;
     this.waiting = [];
@@ -167,4 +175,41 @@ export class UdpSender implements Transport {
     const err = new Error('UDP sender is closed');
     for (const w of waiting) w.done(err);
   }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/** A dgram `lookup` that answers with an address resolved beforehand, synchronously. */
+function resolvedLookup(address: string, family: number) {
+  return (_host: string, options: unknown, callback?: LookupCallback): void => {
+    const done = (typeof options === 'function' ? options : callback) as LookupCallback;
+    done(null, address, family);
+  };
+}
+
+/** Connected at the socket level (the 'connect' event comes a tick later). */
+function isConnected(socket: dgram.Socket | null): boolean {
+  if (socket === null) return false;
+  try {
+    socket.remoteAddress();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Node reports a datagram sent synchronously through process.nextTick. While an app's fake timers own
+ * nextTick that report may never come: send a copy (the pooled packet buffer may be reused) and count
+ * it as sent on the next real turn unless an error came first.
+ */
+function sendUnderFakeNextTick(socket: dgram.Socket, parts: Buffer[], done: (err: Error | null) => void): void {
+  let settled = false;
+  const settle = (err: Error | null) => {
+    if (settled) return;
+    settled = true;
+    done(err);
+  };
+  socket.send(Buffer.concat(parts), (err) => settle(err ?? null));
+  setImmediateReal(() => settle(null));
 }

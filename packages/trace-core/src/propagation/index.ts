@@ -4,6 +4,7 @@ import { isJaegerTracer, jaegerContextFromParts, partsFromContext } from '../jae
 import { log } from '../logger';
 import { parseB3Multi, parseB3Single, writeB3Multi, writeB3Single } from './b3';
 import type { TraceParts } from './ids';
+import { limitBaggage, readUberBaggage, readW3cBaggage, writeW3cBaggage, type Baggage } from './baggage';
 import { hasValidUberTraceId } from './jaeger-header';
 import { parseTraceparent, writeTraceparent } from './w3c';
 
@@ -34,27 +35,51 @@ const FORMAT_NAMES = { w3c: FORMAT_W3C, b3: FORMAT_B3, 'b3-single': FORMAT_B3_SI
  */
 export class Propagation {
   private readonly extractors: Extractor[];
+  /** Format of each extractor ('jaeger' ones read `uberctx-*` themselves). */
+  private readonly extractorFormats: PropagationFormat[];
   private readonly injectors: Injector[];
+  /** Baggage is read into jaeger-client contexts only: `uberctx-*` with 'jaeger', `baggage` with 'w3c'. */
+  private readonly uberBaggage: boolean;
+  private readonly w3cBaggage: boolean;
 
   constructor(tracer: Tracer, extract: PropagationFormat[], inject: PropagationFormat[]) {
     const jaeger = isJaegerTracer(tracer);
     if (jaeger) registerCodecs(tracer);
-    this.extractors = extract.map((format) => makeExtractor(tracer, format, jaeger)).filter((e): e is Extractor => e !== undefined);
+    const formats = jaeger ? extract : extract.filter((format) => format === 'jaeger');
+    this.extractorFormats = formats;
+    this.extractors = formats.map((format) => makeExtractor(tracer, format, jaeger)).filter((e): e is Extractor => e !== undefined);
     this.injectors = inject.map((format) => makeInjector(tracer, format));
+    this.uberBaggage = jaeger && extract.includes('jaeger');
+    this.w3cBaggage = jaeger && extract.includes('w3c');
   }
 
-  /** The caller's span context, or null (no header, or only malformed ones). */
+  /** The caller's span context, or null (no header, or only malformed ones). Baggage is capped (see docs/configuration.md). */
   extract(headers: Headers | undefined): SpanContext | null {
     if (!headers) return null;
-    for (const extractor of this.extractors) {
+    for (let i = 0; i < this.extractors.length; i++) {
       try {
-        const context = extractor(headers);
-        if (context) return context;
+        const context = this.extractors[i](headers);
+        if (context) {
+          if (this.uberBaggage || this.w3cBaggage) this.readBaggage(context, headers, this.extractorFormats[i] === 'jaeger');
+          return context;
+        }
       } catch (error) {
         log.debug(`ignoring trace header that could not be read: ${(error as Error).message}`);
       }
     }
     return null;
+  }
+
+  /** Completes the context's baggage from the other baggage headers, then applies the caps. */
+  private readBaggage(context: SpanContext, headers: Headers, readByJaegerCodec: boolean): void {
+    const target = context as { baggage?: Baggage };
+    const baggage = target.baggage ?? {};
+    if (this.uberBaggage && !readByJaegerCodec) readUberBaggage(headers, baggage);
+    if (this.w3cBaggage) readW3cBaggage(headers, baggage);
+    if (hasItems(baggage)) {
+      limitBaggage(baggage);
+      target.baggage = baggage;
+    }
   }
 
   /** Write `span`'s context into `headers` (mutated) in every configured format. */
@@ -86,6 +111,7 @@ function registerCodecs(tracer: Tracer): void {
       inject: (context, carrier) => {
         const parts = partsFromContext(context);
         if (parts) WRITERS[format](parts, carrier);
+        if (format === 'w3c') writeW3cBaggage(baggageOf(context), carrier);
       },
     });
   }
@@ -108,12 +134,32 @@ function makeExtractor(tracer: Tracer, format: PropagationFormat, jaeger: boolea
 function makeInjector(tracer: Tracer, format: PropagationFormat): Injector {
   if (format === 'jaeger') return (context, headers) => tracer.inject(context, FORMAT_HTTP_HEADERS, headers);
   const write = WRITERS[format];
+  if (format === 'w3c') {
+    return (context, headers) => {
+      const parts = partsFromContext(context);
+      if (parts) write(parts, headers);
+      writeW3cBaggage(baggageOf(context), headers);
+    };
+  }
   return (context, headers) => {
     const parts = partsFromContext(context);
     if (parts) write(parts, headers);
   };
 }
 
+function hasItems(baggage: Baggage): boolean {
+  for (const key in baggage) if (Object.prototype.hasOwnProperty.call(baggage, key)) return true;
+  return false;
+}
+
+/** jaeger-client's SpanContext keeps baggage in `baggage`; other tracers' contexts have none we can read. */
+function baggageOf(context: SpanContext): Baggage | undefined {
+  const baggage = (context as { baggage?: unknown }).baggage;
+  return baggage !== null && typeof baggage === 'object' ? (baggage as Baggage) : undefined;
+}
+
 export type { TraceParts } from './ids';
 export { parseTraceparent, writeTraceparent } from './w3c';
+export { sanitizeTraceState } from './tracestate';
+export { DEFAULT_PROPAGATION_LIMITS, propagationDrops, setPropagationLimits, type PropagationLimits, type PropagationDrops } from './limits';
 export { parseB3Multi, parseB3Single, writeB3Multi, writeB3Single } from './b3';

@@ -1,4 +1,5 @@
 import { headerValue, normalizeId, type TraceParts } from './ids';
+import { sanitizeTraceState } from './tracestate';
 
 /**
  * W3C Trace Context (`traceparent` / `tracestate`), which jaeger-client lacks.
@@ -18,7 +19,7 @@ export function parseTraceparent(headers: Record<string, unknown>): TraceParts |
   const traceId = normalizeId(rawTraceId, 32);
   const spanId = normalizeId(rawSpanId, 16);
   if (!traceId || !spanId) return undefined;
-  const traceState = headerValue(headers, TRACESTATE);
+  const traceState = sanitizeTraceState(headerValue(headers, TRACESTATE));
   return { traceId, spanId, sampled: (parseInt(flags, 16) & 1) === 1, traceState };
 }
 
