@@ -61,6 +61,15 @@ async function main() {
     return 'slow';
   });
 
+  // APP_SPAN_DECORATOR=1: the app decorates `span` itself, after the trace plugin (Fastify refuses a second decorator).
+  if (process.env.APP_SPAN_DECORATOR === '1') app.decorateRequest('span', null);
+  // What the app sees of its request: the keys must be the same traced or not.
+  app.get('/request-keys', async (request) => {
+    const { getSpan } = require('@spanwise/trace-fastify');
+    if (process.env.APP_SPAN_DECORATOR === '1') request.span = 'mine';
+    return { keys: Object.keys(request).sort(), span: typeof request.span === 'string' ? request.span : request.span != null, getSpan: getSpan(request) !== undefined };
+  });
+
   // Routes in encapsulated child plugins with prefixes: /api/mid/:id, /api/v2/items/:item.
   app.register(
     async (api) => {

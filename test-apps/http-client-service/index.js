@@ -96,6 +96,10 @@ function call(form, target, callerHeaders) {
       return outcome((cb) => endAndListen(mod.request(Object.freeze({ ...optionsObject, agent: false, setHost: false, headers: { ...callerHeaders, host: targetUrl.host } })), cb));
     case 'get(url, cb)':
       return outcome((cb) => mod.get(target, cb));
+    case "get(url, cb), response 'error' listener":
+      return outcome((cb) => mod.get(target, cb), 'error');
+    case "get(url, cb), response 'aborted' listener":
+      return outcome((cb) => mod.get(target, cb), 'aborted');
     case 'get(URL)':
       return outcome((cb) => mod.get(targetUrl).on('response', cb));
     case 'get(url, options, cb)':
@@ -170,15 +174,20 @@ function endAndListen(req, cb) {
   return req;
 }
 
-/** Runs `start(cb)` (which returns the ClientRequest) and resolves with the status and the downstream's JSON. */
-function outcome(start) {
+/**
+ * Runs `start(cb)` (which returns the ClientRequest) and resolves with the status and the downstream's JSON.
+ * `responseEvent`: the app also listens for that event on the response ('error' or 'aborted'), and reports it.
+ */
+function outcome(start, responseEvent) {
   return new Promise((resolve) => {
     const req = start((res) => {
       let body = '';
+      let heard;
+      if (responseEvent) res.on(responseEvent, (error) => (heard = error ? error.message : responseEvent));
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode, body: parse(body), isClientRequest: req instanceof http.ClientRequest }));
-      res.on('close', () => resolve({ status: res.statusCode, cut: !res.complete }));
+      res.on('close', () => setImmediate(() => resolve({ status: res.statusCode, cut: !res.complete, heard })));
     });
     req.on('error', (error) => resolve({ error: { name: error.name, code: error.code, message: error.message } }));
   });

@@ -45,6 +45,16 @@ router.get('/work/:n', async (ctx) => {
   const { getSpan } = require('@spanwise/trace-koa');
   ctx.body = { n: ctx.params.n, active: parent !== undefined, stateSpan: ctx.state.span !== undefined && getSpan(ctx) === ctx.state.span };
 });
+// What the app sees of ctx.state: its keys and JSON must be the same traced or not.
+router.get('/state', (ctx) => {
+  ctx.state.user = 'ada';
+  ctx.body = { keys: Object.keys(ctx.state), json: JSON.stringify(ctx.state), hasSpan: ctx.state.span !== undefined };
+});
+// The app's own ctx.state.span: an ordinary enumerable property, as without tracing.
+router.get('/own-state-span', (ctx) => {
+  ctx.state.span = 'mine';
+  ctx.body = { keys: Object.keys(ctx.state), json: JSON.stringify(ctx.state) };
+});
 // Reads the body from the request's own events, then works: the span must still be active after them.
 router.post('/echo/:n', async (ctx) => {
   const chunks = [];

@@ -1,7 +1,8 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'http';
 import * as semver from 'semver';
-import { getRequestRecord, Instrumentation, log, reportFault, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { getRequestRecord, Instrumentation, log, reportFault, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { setFrameworkOptions, traceFrameworkServer } from './http-server';
 
 /**
  * Where the frameworks are hooked so that their adapter's middleware runs for every app with no `app.use(...)`:
@@ -9,8 +10,11 @@ import { getRequestRecord, Instrumentation, log, reportFault, unwrapMethod, warn
  *   its methods from when `express()` creates it; the wrapper runs the adapter's middleware, then the app.
  * - Koa 2/3: `Application.prototype.handleRequest(ctx, fnMiddleware)`; the app's composed middleware is
  *   preceded by the adapter's middleware.
- * - Fastify 4/5: the `fastify.initialization` diagnostics channel, published with each new instance; the
- *   adapter's plugin is registered on it before the app's own plugins. No module patch: works for ESM too.
+ * - Fastify 4/5: no plugin (it would show in the app's plugin tree, hook lists and decorators). The
+ *   `fastify.initialization` diagnostics channel, published with each new instance, gives its server, whose
+ *   requests the http-server layer traces as Fastify's; the adapter's patch of `Reply.prototype.send`/`hijack`
+ *   names the span by `request.routeOptions.url` and records errors. Fastify's own files are required with
+ *   `require`, so this works for ESM apps too.
  * Each adapter adopts the request's server span when the http-server layer (or the app's own middleware)
  * already made one, so a request keeps exactly one server span.
  */
@@ -18,13 +22,12 @@ type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-e
 type Next = (error?: unknown) => void;
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: Next) => unknown;
 export type KoaMiddleware = (ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>;
-export type FastifyPlugin = AnyFunction;
 
 export const EXPRESS_VERSIONS = '>=4.0.0 <6';
 export const KOA_VERSIONS = '>=2.0.0 <4';
 export const FASTIFY_VERSIONS = '>=4.0.0 <6';
 
-const state: { express?: ExpressMiddleware; koa?: KoaMiddleware; fastify?: FastifyPlugin } = {};
+const state: { express?: ExpressMiddleware; koa?: KoaMiddleware } = {};
 
 // --- Express -------------------------------------------------------------------------------------------
 
@@ -133,45 +136,64 @@ export function disableKoa(): void {
 // --- Fastify -------------------------------------------------------------------------------------------
 
 const FASTIFY_CHANNEL = 'fastify.initialization';
+const FASTIFY_COMPONENT = 'fastify';
 const fastifyVersions = new Set<string>();
+
+/** What auto mode needs of @spanwise/trace-fastify: its Reply patch (route and errors), no plugin. */
+export interface FastifyAdapter {
+  patch(): void;
+  unpatch(): void;
+  patchedVersions?(): string[];
+}
 
 interface FastifyInstance {
   version?: string;
-  register(plugin: AnyFunction): unknown;
+  server?: object;
 }
 
+const fastifyState: { adapter?: FastifyAdapter } = {};
+
+/**
+ * Each new Fastify instance (published on `fastify.initialization`) has its server traced at the http-server layer,
+ * as Fastify's: the app's plugin tree, decorators and hook lists stay exactly as the app builds them.
+ */
 function onFastifyInstance(message: unknown): void {
-  const plugin = state.fastify;
+  if (fastifyState.adapter === undefined) return;
   const fastify = (message as { fastify?: FastifyInstance } | undefined)?.fastify;
-  if (plugin === undefined || typeof fastify?.register !== 'function') return;
   try {
-    const version = String(fastify.version ?? '');
-    // The plugin declares the Fastify majors it supports: registering it on another would fail the app's startup.
+    const version = String(fastify?.version ?? '');
     if (!semver.satisfies(version, FASTIFY_VERSIONS, { includePrerelease: true })) {
       warnOnce(`version:fastify@${version}`, `fastify@${version || 'unknown'} is outside the versions Spanwise's fastify instrumentation supports (${FASTIFY_VERSIONS}): it is not traced`);
       return;
     }
-    fastify.register(plugin);
-    if (!fastifyVersions.has(version)) log.debug(`fastify@${version}: trace plugin registered on new instances`);
+    const server = fastify?.server;
+    if (typeof server !== 'object' || server === null) return;
+    traceFrameworkServer(server, FASTIFY_COMPONENT);
+    if (!fastifyVersions.has(version)) log.debug(`fastify@${version}: new instances' servers traced`);
     fastifyVersions.add(version);
   } catch (error) {
     reportFault('fastify auto-instrumentation', error);
   }
 }
 
-export function enableFastify(plugin: FastifyPlugin): void {
-  if (state.fastify === undefined) diagnosticsChannel.subscribe(FASTIFY_CHANNEL, onFastifyInstance);
-  state.fastify = plugin;
+export function enableFastify(adapter: FastifyAdapter, options: ServerSpanOptions): void {
+  if (fastifyState.adapter === undefined) diagnosticsChannel.subscribe(FASTIFY_CHANNEL, onFastifyInstance);
+  fastifyState.adapter = adapter;
+  adapter.patch();
+  setFrameworkOptions(FASTIFY_COMPONENT, options);
 }
 
 export function disableFastify(): void {
-  if (state.fastify !== undefined) diagnosticsChannel.unsubscribe(FASTIFY_CHANNEL, onFastifyInstance);
-  state.fastify = undefined;
+  if (fastifyState.adapter !== undefined) diagnosticsChannel.unsubscribe(FASTIFY_CHANNEL, onFastifyInstance);
+  fastifyState.adapter?.unpatch();
+  fastifyState.adapter = undefined;
+  setFrameworkOptions(FASTIFY_COMPONENT, undefined);
   fastifyVersions.clear();
 }
 
 export function frameworkPatchedVersions(name: 'express' | 'koa' | 'fastify'): string[] {
   if (name === 'express') return [...expressInstrumentation.patchedVersions];
   if (name === 'koa') return [...koaInstrumentation.patchedVersions];
-  return [...fastifyVersions].map((version) => `fastify@${version}`);
+  const patched = fastifyState.adapter?.patchedVersions?.() ?? [];
+  return [...new Set([...patched, ...[...fastifyVersions].map((version) => `fastify@${version}`)])];
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { Instrumentation, startServerSpan, unwrapMethod, withSpan, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { Instrumentation, startServerSpan, type RequestRecord, unwrapMethod, withSpan, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
 
 /**
  * Server spans for plain Node http/https servers. Node hands every request to `server.emit('request', req, res)`
@@ -14,6 +14,55 @@ type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-e
 type ServerClass = { Server?: { prototype: object } };
 
 const state: { active: boolean; options: ServerSpanOptions; onListening?: () => void } = { active: false, options: {} };
+
+/**
+ * Servers of a framework traced at this layer (Fastify: no plugin in the app): their requests get the framework's
+ * component and options from the start, also when plain servers are not traced. A framework's servers are known by
+ * the server object or by its request listener (Fastify gives its extra servers, one per address of `localhost`,
+ * the same handler). Per server the answer is looked up once.
+ */
+const frameworkOptions = new Map<string, ServerSpanOptions>();
+const frameworkByServer = new WeakMap<object, string | null>();
+const frameworkByListener = new WeakMap<object, string>();
+
+function frameworkOf(server: object): string | undefined {
+  let component = frameworkByServer.get(server);
+  if (component === undefined) {
+    component = frameworkFromListeners(server) ?? null;
+    frameworkByServer.set(server, component);
+  }
+  return component ?? undefined;
+}
+
+function frameworkFromListeners(server: object): string | undefined {
+  const listeners = (server as { listeners?: (event: string) => unknown[] }).listeners;
+  if (typeof listeners !== 'function') return undefined;
+  for (const listener of listeners.call(server, 'request')) {
+    const component = frameworkByListener.get(listener as object);
+    if (component !== undefined) return component;
+  }
+  return undefined;
+}
+
+/** Trace the requests of `server` (and of every server with the same request listener) as `component`'s. */
+export function traceFrameworkServer(server: object, component: string): void {
+  frameworkByServer.set(server, component);
+  const listeners = (server as { listeners?: (event: string) => unknown[] }).listeners;
+  if (typeof listeners !== 'function') return;
+  for (const listener of listeners.call(server, 'request')) if (typeof listener === 'function') frameworkByListener.set(listener, component);
+}
+
+/** Start (or, with `undefined` options, stop) tracing the servers registered for `component`. */
+export function setFrameworkOptions(component: string, options: ServerSpanOptions | undefined): void {
+  if (options === undefined) frameworkOptions.delete(component);
+  else frameworkOptions.set(component, options);
+  updateInstrumentation();
+}
+
+function updateInstrumentation(): void {
+  if (state.active || frameworkOptions.size > 0) instrumentation.enable();
+  else instrumentation.disable();
+}
 
 /** Plain servers have no routes: the span is named by the method alone (`GET`), unless the app names it. */
 function methodName(req: IncomingMessage, route: string | undefined): string {
@@ -32,12 +81,21 @@ export function wrapEmit(original: AnyFunction): AnyFunction {
       if (event === 'listening' && state.onListening) state.onListening();
       return original.apply(this, arguments as unknown as unknown[]);
     }
-    if (!state.active || !isResponse(res)) return original.apply(this, arguments as unknown as unknown[]);
-    const record = startServerSpan(req as IncomingMessage, res, HTTP_SERVER_COMPONENT, state.options);
+    if (!isResponse(res)) return original.apply(this, arguments as unknown as unknown[]);
+    const record = startRequestSpan(this as object, req as IncomingMessage, res);
     if (record === undefined) return original.apply(this, arguments as unknown as unknown[]);
     const args = arguments;
     return withSpan(record.span, () => original.apply(this, args as unknown as unknown[]));
   };
+}
+
+function startRequestSpan(server: object, req: IncomingMessage, res: ServerResponse): RequestRecord | undefined {
+  if (frameworkOptions.size > 0) {
+    const component = frameworkOf(server);
+    const options = component === undefined ? undefined : frameworkOptions.get(component);
+    if (options !== undefined) return startServerSpan(req, res, component!, options);
+  }
+  return state.active ? startServerSpan(req, res, HTTP_SERVER_COMPONENT, state.options) : undefined;
 }
 
 function serverPatch(module: 'http' | 'https'): PatchDefinition<ServerClass> {
@@ -59,13 +117,13 @@ export function patchHttpServer(options: ServerSpanOptions = {}, onListening?: (
   state.options = options.operationName ? options : { ...options, operationName: methodName };
   state.onListening = onListening;
   state.active = true;
-  instrumentation.enable();
+  updateInstrumentation();
 }
 
 export function unpatchHttpServer(): void {
   state.active = false;
   state.onListening = undefined;
-  instrumentation.disable();
+  updateInstrumentation();
 }
 
 export function httpServerPatchedVersions(): string[] {

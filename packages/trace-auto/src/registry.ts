@@ -1,5 +1,5 @@
-import type { ServerSpanOptions } from '@spanwise/trace-core';
-import { disableExpress, disableFastify, disableKoa, enableExpress, enableFastify, enableKoa, frameworkPatchedVersions, type ExpressMiddleware, type FastifyPlugin, type KoaMiddleware } from './frameworks';
+import { warnOnce, type ServerSpanOptions } from '@spanwise/trace-core';
+import { disableExpress, disableFastify, disableKoa, enableExpress, enableFastify, enableKoa, frameworkPatchedVersions, type ExpressMiddleware, type FastifyAdapter, type KoaMiddleware } from './frameworks';
 import { httpServerPatchedVersions, patchHttpServer, unpatchHttpServer } from './http-server';
 import type { AutoInstrumentOptions, InstrumentationName } from './types';
 
@@ -65,6 +65,18 @@ function frameworkOptions(options: object, context: EnableContext): object {
 function middlewareOf(adapter: Adapter | undefined, name: string, options: object): AnyFunction {
   if (typeof adapter?.traceMiddleware !== 'function') throw new Error(`@spanwise/trace-${name} has no traceMiddleware()`);
   return adapter.traceMiddleware(options);
+}
+
+function fastifyAdapter(adapter: Adapter | undefined): FastifyAdapter {
+  if (typeof adapter?.patch !== 'function' || typeof adapter.unpatch !== 'function') throw new Error('@spanwise/trace-fastify has no patch()');
+  return adapter as FastifyAdapter;
+}
+
+/** Hook spans need the explicit plugin (wrapping the app's hooks would change its hook lists): not in auto mode. */
+function fastifyServerOptions(options: object, context: EnableContext): ServerSpanOptions {
+  const { hookSpans, ...server } = frameworkOptions(options, context) as ServerSpanOptions & { hookSpans?: boolean };
+  if (hookSpans) warnOnce('auto:fastify.hookSpans', 'fastify.hookSpans is not available in auto mode (it would wrap the app\'s hooks): register traceMiddleware({ hookSpans: true }) from @spanwise/trace-fastify instead');
+  return server;
 }
 
 function patchingEntry(name: InstrumentationName, load: () => Adapter, modules: string[], extra: Partial<RegistryEntry> = {}): RegistryEntry {
@@ -138,7 +150,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
     modules: ['fastify'],
     esmImports: false,
     enable(adapter, options, context) {
-      enableFastify(middlewareOf(adapter, 'fastify', frameworkOptions(options, context)) as FastifyPlugin);
+      enableFastify(fastifyAdapter(adapter), fastifyServerOptions(options, context));
     },
     disable() {
       disableFastify();

@@ -129,6 +129,30 @@ describe('register: apps traced with no code change', () => {
     });
   });
 
+  describe.each(['fastify4', 'fastify5'])('Fastify under register, with no plugin (%s)', (fixture) => {
+    const env = (extra: Record<string, string> = {}) => tracingEnv(agent, fixture, { FASTIFY_FIXTURE: fixture, ...extra });
+
+    it('records an error thrown by a hook and names a hijacked reply by its route', async () => {
+      const app = await startApp(script('fastify-app.js'), env(), withRegister);
+      expect((await httpGet(`${app.url}/hook-fail`)).status).toBe(500);
+      expect(await httpGet(`${app.url}/hijack/3`)).toMatchObject({ status: 200, body: 'raw' });
+      await agent.waitForSpans(2, 5000);
+      const failed = byUrl(agent.spans, '/hook-fail')[0];
+      expect(failed).toMatchObject({ operationName: 'GET /hook-fail' });
+      expect(failed.tags).toMatchObject({ component: 'fastify', error: true, 'http.status_code': 500 });
+      expect(failed.logs.some((l) => l.fields.message === 'hook failed')).toBe(true);
+      expect(byUrl(agent.spans, '/hijack/3')[0]).toMatchObject({ operationName: 'GET /hijack/:id' });
+    });
+
+    it('is traced with the http instrumentation off (SPANWISE_ENABLED_INSTRUMENTATIONS=fastify)', async () => {
+      const app = await startApp(script('fastify-app.js'), env({ SPANWISE_ENABLED_INSTRUMENTATIONS: 'fastify' }), withRegister);
+      expect(await httpGet(`${app.url}/api/users/5`)).toMatchObject({ status: 200, body: '{"id":"5"}' });
+      const [span] = await agent.waitForSpans(1, 5000);
+      expect(span).toMatchObject({ operationName: 'GET /api/users/:id' });
+      expect(span.tags).toMatchObject({ component: 'fastify', 'http.route': '/api/users/:id' });
+    });
+  });
+
   describe('instrument() in code', () => {
     it('takes per-library options (shared server options, framework options, false) and uninstrument() removes every patch', async () => {
       const app = await startApp(script('instrument-in-code.js'), tracingEnv(agent, 'in-code'));
@@ -228,7 +252,7 @@ describe('register: apps traced with no code change', () => {
       }
     });
 
-    it('a Fastify outside the supported majors gets no plugin (registering it would fail the app), with a warning', async () => {
+    it('a Fastify outside the supported majors is left alone (not traced), with a warning', async () => {
       // A stand-in Fastify 3 that announces its instances on the diagnostics channel, as Fastify does.
       const old = fakePackage('fastify', {
         'package.json': '{"name":"fastify","version":"3.29.0","main":"index.js"}',

@@ -6,7 +6,7 @@ import { EventEmitter } from 'events';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { getActiveSpan, getRequestRecord, setLogLevel } from '@spanwise/trace-core';
 import { disableExpress, disableKoa, enableExpress, enableKoa, wrapAppHandle, wrapHandleRequest, type ExpressMiddleware } from '../src/frameworks';
-import { patchHttpServer, unpatchHttpServer, wrapEmit } from '../src/http-server';
+import { patchHttpServer, setFrameworkOptions, traceFrameworkServer, unpatchHttpServer, wrapEmit } from '../src/http-server';
 import { initInMemory } from '../../trace-core/test/support';
 
 type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,6 +77,36 @@ describe('http server emit wrapper', () => {
     expect(emit.call({}, 'request', other.req, 'not a response')).toBe(false);
     expect(getRequestRecord(other.req)).toBeUndefined();
     expect(original).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('framework servers at the http-server layer (Fastify in auto mode)', () => {
+  afterEach(() => setFrameworkOptions('fastify', undefined));
+
+  const withListener = (listener: AnyFunction) => Object.assign(new EventEmitter(), {}).on('request', listener);
+
+  it("a registered server's requests, and those of another server with the same request listener, are the framework's, also with plain servers untraced", () => {
+    const handler = () => undefined;
+    const primary = withListener(handler);
+    const extra = withListener(handler);
+    const plain = withListener(() => undefined);
+    traceFrameworkServer(primary, 'fastify');
+    setFrameworkOptions('fastify', {});
+    const emit = wrapEmit(() => true);
+    const exchanges = [primary, extra, plain].map((server) => {
+      const exchange = fakeExchange();
+      emit.call(server, 'request', exchange.req, exchange.res);
+      return exchange;
+    });
+    expect(exchanges.map(({ req }) => getRequestRecord(req)?.component)).toEqual(['fastify', 'fastify', undefined]);
+  });
+
+  it('no options for the framework (disabled): its servers are left alone', () => {
+    const server = withListener(() => undefined);
+    traceFrameworkServer(server, 'fastify');
+    const { req, res } = fakeExchange();
+    wrapEmit(() => true).call(server, 'request', req, res);
+    expect(getRequestRecord(req)).toBeUndefined();
   });
 });
 

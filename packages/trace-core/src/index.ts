@@ -47,6 +47,7 @@ export {
   type RequestRecord,
   type IgnoreRule,
 } from './server-span';
+export { hiddenProperty, type HiddenPropertySetter } from './hidden-property';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';

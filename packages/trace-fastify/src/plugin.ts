@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { getActiveSpan, getRequestSpan, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
+import { getActiveSpan, getRequestSpan, hiddenProperty, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
 import { traceHooksAddedTo } from './instrumentation';
 import type { FastifyInstanceLike, FastifyReplyLike, FastifyTraceOptions, FastifyRequestLike, FastifyTracePlugin, HookDone } from './types';
 import { COMPONENT, routeOf } from './utils';
@@ -10,21 +10,27 @@ import { COMPONENT, routeOf } from './utils';
 const fastifyPlugin = require('fastify-plugin') as (fn: FastifyTracePlugin, meta: { fastify: string; name: string }) => FastifyTracePlugin;
 
 /**
+ * `request.span` without `decorateRequest('span')`: an app may decorate `span` itself, before or after registering
+ * the plugin, and then keeps it (`getSpan(request)` still gives the span). Not enumerable, like Koa's `ctx.state.span`.
+ */
+const exposeSpan = hiddenProperty<Span>('span');
+
+/**
  * A Fastify plugin tracing each request: `fastify.register(traceMiddleware())`. Not encapsulated, so routes
- * of every child plugin are traced. The server span is active for the whole lifecycle and is `request.span`.
+ * of every child plugin are traced. The server span is active for the whole lifecycle and is `request.span`
+ * (unless the app decorates `span` itself).
  */
 export function traceMiddleware(options: FastifyTraceOptions = {}): FastifyTracePlugin {
   function onRequest(request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone): void {
     const record = startServerSpan(request.raw, reply.raw, COMPONENT, options);
     if (record === undefined) return done();
-    request.span = record.span;
+    exposeSpan(request, record.span);
     if (isRecording(record.span)) recordRoute(request);
     withSpan(record.span, done);
   }
 
   function spanwiseTrace(fastify: FastifyInstanceLike, _pluginOptions: unknown, done: (error?: Error) => void): void {
     try {
-      if (!fastify.hasRequestDecorator('span')) fastify.decorateRequest('span', null);
       fastify.addHook('onRequest', onRequest);
       fastify.addHook('preValidation', restoreActiveSpan);
       fastify.addHook('onError', onError);

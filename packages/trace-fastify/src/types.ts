@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { ServerSpanOptions } from '@spanwise/trace-core';
-import type { Span } from 'opentracing';
 
 /** Options of `traceMiddleware`: the shared server-span options plus Fastify's own. */
 export interface FastifyTraceOptions extends ServerSpanOptions {
@@ -20,8 +19,8 @@ export interface FastifyRequestLike {
   /** Fastify 4 before routeOptions (deprecated later in 4, removed in 5). */
   routerPath?: string;
   is404?: boolean;
-  /** Decorated by the plugin: the request's server span (null when the request is not traced). */
-  span?: Span | null;
+  /** Set by the plugin (not enumerable): the request's server span, unless the app decorates `span` itself. */
+  span?: unknown;
 }
 
 export interface FastifyReplyLike {
@@ -34,8 +33,6 @@ export type AnyFunction = (...args: any[]) => any; // eslint-disable-line @types
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
   addHook(name: string, hook: AnyFunction): unknown;
-  decorateRequest(name: string, value: unknown): unknown;
-  hasRequestDecorator(name: string): boolean;
 }
 
 /** A Fastify plugin, wrapped by fastify-plugin so it is not encapsulated. */

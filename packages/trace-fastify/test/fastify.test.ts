@@ -60,7 +60,7 @@ describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
     });
   });
 
-  it('tags the server span (component=fastify), decorates request.span (= getSpan(request)) and sends nothing more', async () => {
+  it('tags the server span (component=fastify), sets request.span (= getSpan(request)) and sends nothing more', async () => {
     const { response, span, url } = await get('/work/0');
     // The app's async onRequest hook (after an await) and the handler (after awaits) both see the span.
     expect(JSON.parse(response.body)).toMatchObject({ active: true, hookSawSpan: true, requestSpan: true });
@@ -77,6 +77,21 @@ describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
     expect(span.tags.error).toBeUndefined();
     const spans = await traceSpans(agent, span.traceId, 2);
     expect(spans.map((s) => s.operationName).sort()).toEqual(['GET /work/:n', 'work']);
+  });
+
+  it('request.span is not enumerable: the keys of the request are the untraced ones', async () => {
+    const url = uniquePath('/request-keys');
+    const [traced, plain] = await Promise.all([httpGet(`${app.url}${url}`), httpGet(`${untraced.url}${url}`)]);
+    expect(JSON.parse(traced.body)).toEqual({ keys: JSON.parse(plain.body).keys, span: true, getSpan: true });
+    expect(JSON.parse(plain.body)).toMatchObject({ span: false, getSpan: false });
+  });
+
+  it('an app that decorates `span` itself after registering the plugin starts, keeps its own request.span, and is traced', async () => {
+    const own = await startApp(APP, env({ APP_SPAN_DECORATOR: '1' }));
+    const url = uniquePath('/request-keys');
+    const response = await httpGet(`${own.url}${url}`);
+    expect(JSON.parse(response.body)).toMatchObject({ span: 'mine', getSpan: true });
+    expect((await serverSpanOf(agent, url)).operationName).toBe('GET /request-keys');
   });
 
   it.each([

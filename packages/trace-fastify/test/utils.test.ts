@@ -95,10 +95,13 @@ describe.each(['fastify4', 'fastify5'])('with hookSpans, Fastify still validates
     expect(await addHookError(true)).toBe(plain);
   });
 
-  it('registering the plugin twice is harmless (request.span is decorated once)', async () => {
+  it('registering the plugin twice is harmless, and it leaves `span` free for the app to decorate', async () => {
     const app = Fastify();
     await app.register(traceMiddleware());
     await app.register(traceMiddleware());
+    // The plugin used to decorate `span`: an app's own decorator then failed ready() with FST_ERR_DEC_ALREADY_PRESENT.
+    expect(app.hasRequestDecorator('span')).toBe(false);
+    app.decorateRequest('span', null);
     await expect(app.ready()).resolves.toBeDefined();
     expect(app.hasRequestDecorator('span')).toBe(true);
     await app.close();

@@ -201,6 +201,8 @@ export class ClientCall {
       case 'end':
         return this.end();
       case 'error':
+        // Node emits it (before 'close') only when the app listens: a response cut before its end is aborted either way.
+        if (!this.response?.complete) this.span.setTag(TAGS.HTTP_ABORTED, true);
         return this.fail(arg);
       case 'close':
         // Received in full but never read to its end: the exchange itself succeeded.

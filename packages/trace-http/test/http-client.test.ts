@@ -304,6 +304,17 @@ describe('http status and failures', () => {
     expect(errorLogs(client).map((f) => f.message)).toEqual(['response aborted before its end']);
   });
 
+  it.each([
+    ["get(url, cb), response 'error' listener", 'aborted'],
+    ["get(url, cb), response 'aborted' listener", 'aborted'],
+  ])('marks a response cut before its end as aborted also when the app listens: %s', async (form, heard) => {
+    const pathPart = uniquePath('/cut');
+    expect(await call(app, form, httpBase + pathPart)).toMatchObject({ status: 200, cut: true, heard });
+    const client = await clientSpanFor(pathPart);
+    expect(client.tags).toMatchObject({ 'http.status_code': 200, 'http.aborted': true, error: true });
+    expect(errorLogs(client)).toHaveLength(1);
+  });
+
   it.each(['abort', 'destroy'])('ends the span with an error on %s', async (form) => {
     const pathPart = uniquePath('/slow');
     const result = await call(app, form, httpsBase + pathPart);

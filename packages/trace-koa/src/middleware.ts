@@ -1,18 +1,21 @@
-import { getRequestSpan, isRecording, recordRequestError, resolveRouteAtEnd, startServerSpan, withSpan } from '@spanwise/trace-core';
+import { getRequestSpan, hiddenProperty, isRecording, recordRequestError, resolveRouteAtEnd, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import { kMiddlewareSpans, patch } from './instrumentation';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
 import { COMPONENT, routeOf } from './utils';
 
+/** `ctx.state` is the app's: the span is readable there but no key of it, so its keys and JSON stay the app's. */
+const exposeSpan = hiddenProperty<Span>('span');
+
 /**
  * Koa middleware tracing each request: mount it first, `app.use(traceMiddleware())`. The server span
- * is active for everything downstream and available as `ctx.state.span`.
+ * is active for everything downstream and readable as `ctx.state.span` (not enumerable).
  */
 export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
   const spanwiseTrace = async function spanwiseTrace(ctx: KoaContext, next: KoaNext): Promise<unknown> {
     const record = startServerSpan(ctx.req, ctx.res, COMPONENT, options);
     if (record === undefined) return next();
-    if (ctx.state) ctx.state.span = record.span;
+    if (typeof ctx.state === 'object' && ctx.state !== null) exposeSpan(ctx.state, record.span);
     // The router matches downstream: the route is read when the span ends (also for aborted requests).
     if (isRecording(record.span)) resolveRouteAtEnd(ctx.req, routeOf, ctx);
     try {

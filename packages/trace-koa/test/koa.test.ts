@@ -91,6 +91,20 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     expect(work.operationName).toBe('work');
   });
 
+  it('ctx.state.span is readable but not enumerable: Object.keys and JSON of ctx.state are the untraced ones', async () => {
+    const url = uniquePath('/state');
+    const [traced, plain] = await Promise.all([httpGet(`${app.url}${url}`), httpGet(`${untraced.url}${url}`)]);
+    expect(JSON.parse(traced.body)).toEqual({ keys: ['user'], json: '{"user":"ada"}', hasSpan: true });
+    expect(JSON.parse(plain.body)).toEqual({ keys: ['user'], json: '{"user":"ada"}', hasSpan: false });
+  });
+
+  it('an app that sets ctx.state.span itself gets its own enumerable property, as untraced', async () => {
+    const url = uniquePath('/own-state-span');
+    const [traced, plain] = await Promise.all([httpGet(`${app.url}${url}`), httpGet(`${untraced.url}${url}`)]);
+    expect(JSON.parse(traced.body)).toEqual({ keys: ['span'], json: '{"span":"mine"}' });
+    expect(traced.body).toBe(plain.body);
+  });
+
   it('keeps the span active after the handler read the body from the request\'s events', async () => {
     const url = uniquePath('/echo/1');
     const response = await slowPost(`${app.url}${url}`, JSON.stringify({ hello: 'world', pad: 'x'.repeat(2000) }), 60);
