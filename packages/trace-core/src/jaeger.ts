@@ -65,6 +65,8 @@ function createConfiguredOtlpReporter(config: ResolvedConfig): SpanReporter {
     maxQueueSpans: options.maxQueueSpans,
     maxQueueBytes: options.maxQueueBytes,
     maxRetries: options.maxRetries,
+    maxValueLength: options.maxValueLength,
+    maxStackLength: options.maxStackLength,
     logger: reporterLogger,
   }) as unknown as SpanReporter;
 }

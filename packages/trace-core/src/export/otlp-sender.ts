@@ -17,7 +17,7 @@ export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/j
 export interface OtlpReporterConfig
   extends Pick<
     ReporterConfig,
-    'maxPacketSize' | 'flushIntervalMs' | 'maxQueueSpans' | 'maxQueueBytes' | 'maxRetries' | 'retryBackoffMs' | 'closeTimeoutMs' | 'logIntervalMs' | 'logger'
+    'maxPacketSize' | 'flushIntervalMs' | 'maxQueueSpans' | 'maxQueueBytes' | 'maxRetries' | 'retryBackoffMs' | 'closeTimeoutMs' | 'logIntervalMs' | 'maxValueLength' | 'maxStackLength' | 'logger'
   > {
   /** Full traces URL, e.g. `http://collector:4318/v1/traces` (default `http://localhost:4318/v1/traces`). */
   endpoint?: string;
@@ -194,6 +194,8 @@ export function createOtlpReporter(config: OtlpReporterConfig = {}): SpanwiseRep
     maxQueueBytes: config.maxQueueBytes,
     closeTimeoutMs: config.closeTimeoutMs,
     logIntervalMs: config.logIntervalMs,
+    maxValueLength: config.maxValueLength,
+    maxStackLength: config.maxStackLength,
     logger,
     encoder: (initialSize) =>
       json ? new OtlpJsonEncoder({ attributeNaming: naming, initialSize }) : new OtlpProtoEncoder({ attributeNaming: naming, initialSize }),

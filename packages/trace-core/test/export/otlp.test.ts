@@ -298,10 +298,25 @@ describe('OTLP/HTTP exporter', () => {
     expect(log.error.join('\n')).toMatch(/timed out after 100 ms|sender closed/);
   });
 
+  test('the value caps of the Thrift exporter apply to OTLP too: a long tag is cut, not dropped', async () => {
+    const c = track(await startOtlpCollector());
+    const reporter = reporterFor(c, { protocol: 'http/protobuf' });
+    const tracer = tracerWith(reporter);
+    const span = tracer.startSpan('long');
+    span.setTag('db.statement', 'S'.repeat(20_000));
+    span.finish();
+    await reporter.flush();
+    const value = attrs(spansOf(c)[0].span.attributes)['db.query.text'] as string;
+    expect(value.length).toBeLessThan(4_200);
+    expect(value).toMatch(/\[truncated \d+ chars\]$/);
+    expect(reporter.stats()).toMatchObject({ sent: 1, truncated: { values: 1 } });
+  });
+
   test('spans of every size (1- to 3-byte lengths) and a span whose tag cannot be encoded: the rest decodes intact', async () => {
     for (const protocol of ['http/protobuf', 'http/json'] as const) {
       const c = track(await startOtlpCollector());
-      const reporter = reporterFor(c, { protocol });
+      // A value cap above the 20,000-character tag, so its 3-byte length prefix is encoded as is.
+      const reporter = reporterFor(c, { protocol, maxValueLength: 50_000 });
       const tracer = tracerWith(reporter);
       const root = tracer.startSpan('root');
       const tiny = tracer.startSpan('t', { childOf: root.context() });
