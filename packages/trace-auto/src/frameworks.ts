@@ -1,7 +1,6 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'http';
-import * as semver from 'semver';
-import { getRequestRecord, Instrumentation, log, reportFault, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { getRequestRecord, Instrumentation, log, reportFault, satisfiesVersion, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 
 /**
  * Where the frameworks are hooked so that their adapter's middleware runs for every app with no `app.use(...)`:
@@ -147,7 +146,7 @@ function onFastifyInstance(message: unknown): void {
   try {
     const version = String(fastify.version ?? '');
     // The plugin declares the Fastify majors it supports: registering it on another would fail the app's startup.
-    if (!semver.satisfies(version, FASTIFY_VERSIONS, { includePrerelease: true })) {
+    if (!satisfiesVersion(version, FASTIFY_VERSIONS)) {
       warnOnce(`version:fastify@${version}`, `fastify@${version || 'unknown'} is outside the versions Spanwise's fastify instrumentation supports (${FASTIFY_VERSIONS}): it is not traced`);
       return;
     }

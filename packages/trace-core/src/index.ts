@@ -21,6 +21,7 @@ export {
 export { getActiveSpan, withSpan, bindToContext, bindEmitterToContext, suppressTracing, isTracingSuppressed } from './context';
 export {
   startClientSpan,
+  startActiveSpan,
   recordError,
   finishSpan,
   injectHeaders,
@@ -29,6 +30,7 @@ export {
   setTags,
   TAGS,
   type ClientSpanOptions,
+  type ActiveSpanOptions,
   type TagMap,
   type TagValue,
 } from './spans';
@@ -47,7 +49,7 @@ export {
 } from './server-span';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
-export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
+export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';
 /** @internal */
