@@ -2,7 +2,8 @@
  * @spanwise/trace-core: tracer lifecycle and configuration, active-span context, span helpers,
  * header propagation, redaction, the shared HTTP server span, and the patching framework.
  */
-export { init, getTracer, getConfig, flush, shutdown } from './tracer';
+export { init, getTracer, getConfig, checkConfiguration, flush, shutdown } from './tracer';
+export { checkOptionKeys, optionKeys, type OptionKeys } from './options';
 export {
   ConfigurationError,
   resolveConfig,
@@ -36,6 +37,7 @@ export {
 } from './spans';
 export {
   startServerSpan,
+  SERVER_SPAN_OPTION_KEYS,
   getRequestRecord,
   getRequestSpan,
   setRoute,

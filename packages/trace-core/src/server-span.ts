@@ -2,6 +2,7 @@ import { IncomingMessage, type ServerResponse } from 'http';
 import type { Span } from 'opentracing';
 import { runInSpan } from './context';
 import { log, reportFault, warnOnce } from './logger';
+import { optionKeys } from './options';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
 
@@ -24,6 +25,9 @@ export interface ServerSpanOptions {
   /** Request headers recorded as `http.request.header.<name>` tags (credential headers never are). */
   headersAsTags?: string[];
 }
+
+/** The keys of ServerSpanOptions, for the option check of every framework adapter. */
+export const SERVER_SPAN_OPTION_KEYS = optionKeys<ServerSpanOptions>({ ignore: true, operationName: true, requestHook: true, responseHook: true, headersAsTags: true });
 
 export interface RequestRecord {
   readonly span: Span;
@@ -102,7 +106,9 @@ function create(req: TracedRequest, res: TracedResponse, component: string, opti
     setPeerTags(span, req);
     applyRequestOptions(span, req, res, options);
   }
-  // One shared listener, no closure: 'close' follows 'finish' for every response, and comes alone when aborted.
+  // Shared listeners, no closure. The span ends at 'finish' (the response is handed to the OS), so it never outlasts
+  // the caller's client span; 'close' follows later, and comes alone when the request was aborted.
+  res.on('finish', onResponseFinish);
   res.on('close', onResponseClose);
   bindRequestEvents();
   return record;
@@ -209,6 +215,10 @@ export function isClientError(error: unknown): boolean {
   if (code === 'ENOENT') return true;
   const httpStatus = typeof status === 'number' ? status : statusCode;
   return typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
+}
+
+function onResponseFinish(this: TracedResponse): void {
+  finishServerSpan(this, false);
 }
 
 function onResponseClose(this: TracedResponse): void {

@@ -3,6 +3,7 @@ import { resolveConfig, type ResolvedConfig, type SpanwiseOptions } from './conf
 import { getActiveSpan, suppressTracing } from './context';
 import { compatibleParent, createJaegerTracer, inheritTraceState, type ReporterFactory, type SpanReporter } from './jaeger';
 import { log, reportFault, setLogger, setLogLevel } from './logger';
+import { checkInitOptions } from './options';
 import { Propagation } from './propagation';
 import { Redactor } from './redaction';
 import { installExitHooks, type Flushable } from './exit-hooks';
@@ -33,6 +34,7 @@ let reporterFactory: ReporterFactory | undefined;
  * Bad settings throw here, naming the setting. Calling it again replaces the tracer (the old one is flushed).
  */
 export function init(newOptions: SpanwiseOptions = {}): void {
+  checkInitOptions(newOptions);
   const resolved = resolveConfig(newOptions);
   options = newOptions;
   config = resolved;
@@ -49,6 +51,15 @@ export function getConfig(): ResolvedConfig {
     applyLogging(config);
   }
   return config;
+}
+
+/**
+ * Check the configuration now (`init()`'s options, or the `JAEGER_*`/`SPANWISE_*` environment): entry points
+ * (`traceMiddleware()`, plugins, `patch()`) call it so a bad setting fails at startup with a ConfigurationError naming
+ * it, not at the first request. Does not fix the configuration: `init()` may still be called afterwards.
+ */
+export function checkConfiguration(): void {
+  if (!config) resolveConfig(options ?? {});
 }
 
 function applyLogging(resolved: ResolvedConfig): void {
