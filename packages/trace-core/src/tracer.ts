@@ -185,15 +185,22 @@ class LazyGlobalTracer extends opentracing.Tracer {
     inheritTraceState(references[0]?.referencedContext(), span.context());
     return span;
   }
+  /** HTTP headers are written and read in the configured formats (`uber-trace-id`, `traceparent`, B3), as Spanwise's own. */
   protected override _inject(context: opentracing.SpanContext, format: string, carrier: unknown): void {
-    getTracer().inject(context, format, carrier);
+    if (format === opentracing.FORMAT_HTTP_HEADERS && isHeaderObject(carrier)) getPropagation().inject(context, carrier);
+    else getTracer().inject(context, format, carrier);
   }
   protected override _extract(format: string, carrier: unknown): opentracing.SpanContext | null {
+    if (format === opentracing.FORMAT_HTTP_HEADERS && isHeaderObject(carrier)) return getPropagation().extract(carrier);
     return getTracer().extract(format, carrier);
   }
 }
 const lazyGlobalTracer = new LazyGlobalTracer();
 opentracing.initGlobalTracer(lazyGlobalTracer);
+
+function isHeaderObject(carrier: unknown): carrier is Record<string, unknown> {
+  return typeof carrier === 'object' && carrier !== null;
+}
 
 /** A child of the active span, unless `childOf: null` asks for a root span. */
 function activeSpanReference(tracer: opentracing.Tracer, fields: opentracing.SpanOptions): opentracing.Reference[] {
