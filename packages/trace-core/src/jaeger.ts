@@ -97,53 +97,19 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
 
 /**
  * jaeger-client times spans with Date.now(): whole milliseconds, so sub-millisecond spans (most cache and
- * in-memory calls) show 0 or 1 ms. Use the monotonic clock from a wall-clock origin measured to the microsecond, so
- * the spans of two processes on one machine line up (a downstream server span lies inside its caller's client span).
+ * in-memory calls) show 0 or 1 ms, and two processes' spans are each off by up to a millisecond: a downstream server
+ * span could seem to start before its caller's client span.
  */
 function useHighResolutionClock(tracer: opentracing.Tracer): void {
   (tracer as unknown as { now: () => number }).now = wallClockMs;
 }
 
-let wallOrigin: number | undefined;
-let nextOriginCheck = 0;
-const ORIGIN_CHECK_INTERVAL_MS = 10_000;
-
-/** Wall-clock time in milliseconds with microsecond resolution. */
+/**
+ * Wall-clock time in milliseconds with microsecond resolution: the monotonic clock from the process's wall-clock
+ * origin (`performance.timeOrigin`, itself sub-millisecond), so spans of processes on one machine line up.
+ */
 export function wallClockMs(): number {
-  const now = performance.now();
-  if (wallOrigin === undefined || now >= nextOriginCheck) checkWallOrigin(now);
-  return wallOrigin! + now;
-}
-
-/**
- * `performance.timeOrigin` is no such origin: Node reads it apart from the monotonic clock's origin, milliseconds
- * off (about 2 ms on an idle machine, 15 ms on a loaded one, measured on Node 20), so the origin is measured here;
- * and again whenever the wall clock has moved away from it (an NTP step or slew), checked every 10 s.
- */
-function checkWallOrigin(now: number): void {
-  nextOriginCheck = now + ORIGIN_CHECK_INTERVAL_MS;
-  if (wallOrigin !== undefined) {
-    const drift = Date.now() - (wallOrigin + now); // Date.now() truncates: -1 < drift <= 0 while the origin holds
-    if (drift > -1.5 && drift < 0.5) return;
-  }
-  wallOrigin = measureWallOrigin();
-}
-
-/**
- * When Date.now() ticks to a new millisecond, wall time is that whole number, to within a microsecond. A delay
- * (the process preempted) can only make a sample too early, so the latest of three samples is kept. Costs up to
- * 3 ms once per process.
- */
-function measureWallOrigin(): number {
-  let best = -Infinity;
-  for (let sample = 0; sample < 3; sample++) {
-    const before = Date.now();
-    const giveUp = performance.now() + 2;
-    let tick = before;
-    while ((tick = Date.now()) === before && performance.now() < giveUp);
-    best = Math.max(best, tick - performance.now());
-  }
-  return best;
+  return performance.timeOrigin + performance.now();
 }
 
 export function isJaegerTracer(tracer: opentracing.Tracer): boolean {
