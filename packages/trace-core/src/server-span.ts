@@ -114,21 +114,25 @@ function create(req: TracedRequest, res: TracedResponse, component: string, opti
   // is handed to the socket ('prefinish'); 'finish' and 'close' come later. 'close' alone ends aborted requests.
   res.on('prefinish', onResponseFinish);
   res.on('close', onResponseClose);
-  bindResponseEvents();
+  patchPrototypesOnce();
   return record;
 }
 
-let responseEventsBound = false;
+let prototypesPatched = false;
+
+function patchPrototypesOnce(): void {
+  if (prototypesPatched) return;
+  prototypesPatched = true;
+  bindRequestEvents();
+  recordEndTimes();
+}
 
 /**
  * The request stream's events (body chunks, 'end') are emitted from the socket, outside the request's context:
  * code reading the body would lose the span. Run every traced request's listeners with its span active. Patched once
  * on the prototype (a symbol lookup for untraced requests) rather than per request.
  */
-function bindResponseEvents(): void {
-  if (responseEventsBound) return;
-  responseEventsBound = true;
-  recordEndTimes();
+function bindRequestEvents(): void {
   const proto = IncomingMessage.prototype as IncomingMessage & { emit: (...args: unknown[]) => boolean };
   const emit = proto.emit;
   proto.emit = function emitInRequestSpan(this: TracedRequest) {
