@@ -1,4 +1,4 @@
-import { init, log, reportFault } from '@spanwise/trace-core';
+import { ConfigurationError, init, log, reportFault } from '@spanwise/trace-core';
 import { selectInstrumentations, settingsFromEnv, validateOptions } from './config';
 import { logSummary, warnAboutOtherAgents, warnLoadedBefore } from './diagnostics';
 import { packageVersion, registerEsmHooks, requireLoadedCopy, unregisterEsmHooks } from './esm';
@@ -59,6 +59,7 @@ function enableEntry(entry: RegistryEntry, options: object, context: EnableConte
   try {
     entry.enable(adapter, options, context);
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     reportFault(`enabling the ${entry.name} instrumentation`, error);
     return { ...base, enabled: false, reason: `failed to enable: ${(error as Error)?.message ?? error}` };
   }

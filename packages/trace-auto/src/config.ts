@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@spanwise/trace-core';
-import { INSTRUMENTATION_NAMES, type AutoInstrumentOptions, type AutoSettings, type InstrumentationName } from './types';
+import { checkOptionKeys, ConfigurationError, optionKeys } from '@spanwise/trace-core';
+import { INSTRUMENTATION_NAMES, type AutoInstrumentOptions, type HttpAutoOptions, type AutoSettings, type InstrumentationName } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,20 +40,31 @@ function validateNameList(list: unknown, setting: string): InstrumentationName[]
   return list;
 }
 
-const OPTION_KEYS = new Set<string>([...INSTRUMENTATION_NAMES, 'enabled', 'disabled', 'tracing']);
+const OPTION_KEYS = optionKeys<AutoInstrumentOptions>({
+  http: true,
+  express: true,
+  koa: true,
+  fastify: true,
+  mysql2: true,
+  ioredis: true,
+  elasticsearch: true,
+  enabled: true,
+  disabled: true,
+  tracing: true,
+});
+const HTTP_OPTION_KEYS = optionKeys<HttpAutoOptions>({ client: true, server: true });
 
 /** Unknown option keys and non-object library options fail at startup, naming the option. */
 export function validateOptions(options: AutoInstrumentOptions): void {
   if (options === null || typeof options !== 'object') throw new ConfigurationError('instrument() options', 'an object', options);
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigurationError(`instrument() option "${key}"`, `one of ${[...OPTION_KEYS].join(', ')}`, key);
-  }
+  checkOptionKeys(options, OPTION_KEYS, 'instrument()');
   for (const name of INSTRUMENTATION_NAMES) {
     const value = options[name];
     if (value !== undefined && value !== false && (value === null || typeof value !== 'object')) {
       throw new ConfigurationError(`instrument() option "${name}"`, 'an options object or false', value);
     }
   }
+  if (options.http) checkOptionKeys(options.http, HTTP_OPTION_KEYS, 'instrument() http');
   validateNameList(options.enabled, 'instrument() option "enabled"');
   validateNameList(options.disabled, 'instrument() option "disabled"');
 }

@@ -1,7 +1,6 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'http';
-import * as semver from 'semver';
-import { getRequestRecord, Instrumentation, log, reportFault, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { getRequestRecord, Instrumentation, log, reportFault, satisfiesVersion, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
 import { setFrameworkOptions, traceFrameworkServer } from './http-server';
 
 /**
@@ -162,7 +161,7 @@ function onFastifyInstance(message: unknown): void {
   const fastify = (message as { fastify?: FastifyInstance } | undefined)?.fastify;
   try {
     const version = String(fastify?.version ?? '');
-    if (!semver.satisfies(version, FASTIFY_VERSIONS, { includePrerelease: true })) {
+    if (!satisfiesVersion(version, FASTIFY_VERSIONS)) {
       warnOnce(`version:fastify@${version}`, `fastify@${version || 'unknown'} is outside the versions Spanwise's fastify instrumentation supports (${FASTIFY_VERSIONS}): it is not traced`);
       return;
     }

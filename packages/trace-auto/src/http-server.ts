@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { Instrumentation, startServerSpan, type RequestRecord, unwrapMethod, withSpan, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { checkOptionKeys, Instrumentation, SERVER_SPAN_OPTION_KEYS, startServerSpan, type RequestRecord, unwrapMethod, withSpan, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
 
 /**
  * Server spans for plain Node http/https servers. Node hands every request to `server.emit('request', req, res)`
@@ -114,6 +114,7 @@ const instrumentation = new Instrumentation('http-server', [serverPatch('http'),
  * `options.onListening` is called whenever a server starts listening (startup diagnostics).
  */
 export function patchHttpServer(options: ServerSpanOptions = {}, onListening?: () => void): void {
+  checkOptionKeys(options, SERVER_SPAN_OPTION_KEYS, 'instrument() option "http.server"');
   state.options = options.operationName ? options : { ...options, operationName: methodName };
   state.onListening = onListening;
   state.active = true;

@@ -4,7 +4,8 @@
  */
 // First: capture the real timers before an app can install fake ones.
 import './export/clock';
-export { init, getTracer, getConfig, flush, shutdown } from './tracer';
+export { init, getTracer, getConfig, checkConfiguration, flush, shutdown } from './tracer';
+export { checkOptionKeys, optionKeys, type OptionKeys } from './options';
 export {
   ConfigurationError,
   resolveConfig,
@@ -23,6 +24,7 @@ export {
 export { getActiveSpan, withSpan, bindToContext, bindEmitterToContext, suppressTracing, isTracingSuppressed } from './context';
 export {
   startClientSpan,
+  startActiveSpan,
   recordError,
   finishSpan,
   injectHeaders,
@@ -31,11 +33,13 @@ export {
   setTags,
   TAGS,
   type ClientSpanOptions,
+  type ActiveSpanOptions,
   type TagMap,
   type TagValue,
 } from './spans';
 export {
   startServerSpan,
+  SERVER_SPAN_OPTION_KEYS,
   getRequestRecord,
   getRequestSpan,
   setRoute,
@@ -52,7 +56,7 @@ export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PAR
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
-export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
+export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';
 /** @internal */

@@ -1,19 +1,28 @@
-import * as opentracing from 'opentracing';
+import * as opentracing from './opentracing';
 import type { ResolvedConfig } from './config';
 import { log } from './logger';
 import { createOtlpReporter, createReporter, FanoutReporter } from './export';
-import { dateNow, perfNow } from './export/clock';
+import { perfNow } from './export/clock';
 import type { TraceParts } from './propagation/ids';
 
 /**
  * Everything that knows jaeger-client's internals lives here, so no jaeger-client type reaches the public API.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const jaeger = require('jaeger-client');
-const JaegerSpanContext = require('jaeger-client/dist/src/span_context').default;
-const RemoteReporter = require('jaeger-client/dist/src/reporters/remote_reporter').default;
-const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
-const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+interface JaegerModules {
+  jaeger: any;
+  SpanContext: any;
+}
+let modules: JaegerModules | undefined;
+
+/**
+ * jaeger-client and its dependencies are about 270 modules (tens of ms): they are loaded when the tracer is created,
+ * not when Spanwise is, so a process that never makes a span never pays for them.
+ */
+function jaegerModules(): JaegerModules {
+  modules ??= { jaeger: require('jaeger-client'), SpanContext: require('jaeger-client/dist/src/span_context').default };
+  return modules;
+}
 
 /** The reporter contract jaeger-client's tracer calls, plus flush. */
 export interface SpanReporter {
@@ -96,6 +105,9 @@ function createJaegerTargetReporter(config: ResolvedConfig): SpanReporter {
 /** jaeger-client's own RemoteReporter with its timer and socket unref'd, so they never keep a process alive. */
 export function createJaegerReporter(config: ResolvedConfig): SpanReporter {
   const { reporter: options } = config;
+  const UDPSender = require('jaeger-client/dist/src/reporters/udp_sender').default;
+  const HTTPSender = require('jaeger-client/dist/src/reporters/http_sender').default;
+  const RemoteReporter = require('jaeger-client/dist/src/reporters/remote_reporter').default;
   const sender = options.endpoint
     ? new HTTPSender({ endpoint: options.endpoint, username: options.user, password: options.password, timeoutMs: options.timeoutMs, logger: jaegerLogger })
     : new UDPSender({ host: options.agentHost ?? '127.0.0.1', port: options.agentPort ?? 6832, logger: jaegerLogger });
@@ -108,7 +120,7 @@ export function createJaegerReporter(config: ResolvedConfig): SpanReporter {
 export function createJaegerTracer(config: ResolvedConfig, makeReporter: ReporterFactory = createConfiguredReporter): JaegerTracerHandle {
   const reporter = makeReporter(config);
   const sampler = config.sampler;
-  const tracer = jaeger.initTracer(
+  const tracer = jaegerModules().jaeger.initTracer(
     {
       serviceName: config.serviceName,
       sampler: { type: sampler.type, param: sampler.param, hostPort: sampler.hostPort, refreshIntervalMs: sampler.refreshIntervalMs },
@@ -122,15 +134,26 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
 
 /**
  * jaeger-client times spans with Date.now(): whole milliseconds, so sub-millisecond spans (most cache and
- * in-memory calls) show 0 or 1 ms. Use the monotonic clock, anchored once to wall time, for microseconds.
+ * in-memory calls) show 0 or 1 ms, and two processes' spans are each off by up to a millisecond: a downstream server
+ * span could seem to start before its caller's client span.
  */
 function useHighResolutionClock(tracer: opentracing.Tracer): void {
-  const anchor = dateNow() - perfNow();
-  (tracer as unknown as { now: () => number }).now = () => anchor + perfNow();
+  (tracer as unknown as { now: () => number }).now = wallClockMs;
+}
+
+const TIME_ORIGIN = performance.timeOrigin;
+
+/**
+ * Wall-clock time in milliseconds with microsecond resolution: the monotonic clock (captured at load, so fake timers
+ * cannot stop it) from the process's wall-clock origin (`performance.timeOrigin`, itself sub-millisecond), so spans
+ * of processes on one machine line up.
+ */
+export function wallClockMs(): number {
+  return TIME_ORIGIN + perfNow();
 }
 
 export function isJaegerTracer(tracer: opentracing.Tracer): boolean {
-  return tracer instanceof jaeger.Tracer;
+  return tracer instanceof jaegerModules().jaeger.Tracer;
 }
 
 const kTraceState = Symbol('spanwise.tracestate');
@@ -144,11 +167,23 @@ type MaybeJaegerContext = opentracing.SpanContext & {
   _setRemote?: (remote: boolean) => void;
 };
 
+/**
+ * jaeger-client's tracer only accepts its own SpanContext as a parent (another one throws inside startSpan, e.g.
+ * `parent.isDebugIDContainerOnly is not a function` for a span of opentracing's no-op tracer): a foreign context
+ * carrying ids is converted, one without ids (a no-op span) is no parent.
+ */
+export function compatibleParent(tracer: opentracing.Tracer, context: opentracing.SpanContext | null | undefined): opentracing.SpanContext | undefined {
+  if (!context) return undefined;
+  if (modules === undefined || !(tracer instanceof modules.jaeger.Tracer) || context instanceof modules.SpanContext) return context;
+  const parts = partsFromContext(context);
+  return parts ? jaegerContextFromParts(parts) : undefined;
+}
+
 /** A jaeger-client SpanContext for ids read from a foreign header (W3C, B3), marked remote like jaeger's own extract. */
 export function jaegerContextFromParts(parts: TraceParts): opentracing.SpanContext {
   const traceId = Buffer.from(parts.traceId.startsWith('0000000000000000') ? parts.traceId.slice(16) : parts.traceId, 'hex');
   const parentId = parts.parentSpanId ? Buffer.from(parts.parentSpanId, 'hex') : null;
-  const context = new JaegerSpanContext(traceId, Buffer.from(parts.spanId, 'hex'), parentId, null, null, null, {}, '') as MaybeJaegerContext;
+  const context = new (jaegerModules().SpanContext)(traceId, Buffer.from(parts.spanId, 'hex'), parentId, null, null, null, {}, '') as MaybeJaegerContext;
   (context as unknown as { flags: number }).flags = (parts.sampled === false ? 0 : 1) | (parts.debug ? 2 : 0);
   context._setRemote?.(true);
   if (parts.traceState) context[kTraceState] = parts.traceState;

@@ -1,8 +1,10 @@
-import { IncomingMessage, type ServerResponse } from 'http';
+import { IncomingMessage, ServerResponse } from 'http';
 import type { Span } from 'opentracing';
 import { runInSpan } from './context';
 import { callUserHook, reportHookFault } from './hooks';
+import { wallClockMs } from './jaeger';
 import { log, reportFault, warnOnce } from './logger';
+import { optionKeys } from './options';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
 
@@ -30,6 +32,9 @@ export interface ServerSpanOptions {
   headersAsTags?: string[];
 }
 
+/** The keys of ServerSpanOptions, for the option check of every framework adapter. */
+export const SERVER_SPAN_OPTION_KEYS = optionKeys<ServerSpanOptions>({ ignore: true, operationName: true, requestHook: true, responseHook: true, headersAsTags: true });
+
 export interface RequestRecord {
   readonly span: Span;
   /** `component` tag: the framework that handles the request. */
@@ -43,6 +48,8 @@ export interface RequestRecord {
   /** Reads the route when the span ends (frameworks whose router matches after the adapter ran); see `resolveRouteAtEnd`. */
   routeResolver?: (source: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   routeSource?: unknown;
+  /** When the app called `res.end()`: the span's end (wall-clock ms), taken before the response's bytes go out. */
+  endTime?: number;
 }
 
 const kRecord = Symbol.for('spanwise.request.record');
@@ -107,13 +114,23 @@ function create(req: TracedRequest, res: TracedResponse, component: string, opti
     setPeerTags(span, req);
     applyRequestOptions(span, req, res, options);
   }
-  // One shared listener, no closure: 'close' follows 'finish' for every response, and comes alone when aborted.
+  // Shared listeners, no closure. The span ends when the app ended the response (the time res.end() was called, so
+  // it never outlasts the caller's client span, however busy this process is afterwards), finished once the response
+  // is handed to the socket ('prefinish'); 'finish' and 'close' come later. 'close' alone ends aborted requests.
+  res.on('prefinish', onResponseFinish);
   res.on('close', onResponseClose);
-  bindRequestEvents();
+  patchPrototypesOnce();
   return record;
 }
 
-let requestEventsBound = false;
+let prototypesPatched = false;
+
+function patchPrototypesOnce(): void {
+  if (prototypesPatched) return;
+  prototypesPatched = true;
+  bindRequestEvents();
+  recordEndTimes();
+}
 
 /**
  * The request stream's events (body chunks, 'end') are emitted from the socket, outside the request's context:
@@ -121,14 +138,24 @@ let requestEventsBound = false;
  * on the prototype (a symbol lookup for untraced requests) rather than per request.
  */
 function bindRequestEvents(): void {
-  if (requestEventsBound) return;
-  requestEventsBound = true;
   const proto = IncomingMessage.prototype as IncomingMessage & { emit: (...args: unknown[]) => boolean };
   const emit = proto.emit;
   proto.emit = function emitInRequestSpan(this: TracedRequest) {
     const record = this[kRecord];
     if (record === undefined || record.finished) return emit.apply(this, arguments as unknown as unknown[]);
     return runInSpan(record.span, emit, this, arguments as unknown as unknown[]) as boolean;
+  };
+}
+
+/** The time each traced response's `end()` is first called, before it writes: one prototype patch, a symbol lookup. */
+function recordEndTimes(): void {
+  const proto = ServerResponse.prototype as unknown as { end: (...args: unknown[]) => unknown };
+  const original = proto.end;
+  // Same name and arity as the original: code that inspects res.end sees no difference.
+  proto.end = function end(this: TracedResponse, _chunk?: unknown, _encoding?: unknown, _callback?: unknown): unknown {
+    const record = this[kRecord];
+    if (record !== undefined && record.endTime === undefined && !record.finished) record.endTime = wallClockMs();
+    return original.apply(this, arguments as unknown as unknown[]);
   };
 }
 
@@ -215,6 +242,10 @@ export function isClientError(error: unknown): boolean {
   return typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
 }
 
+function onResponseFinish(this: TracedResponse): void {
+  finishServerSpan(this, false);
+}
+
 function onResponseClose(this: TracedResponse): void {
   finishServerSpan(this, !(this.writableFinished ?? this.finished));
 }
@@ -242,7 +273,7 @@ function finishServerSpan(res: TracedResponse, aborted: boolean): void {
   } catch (error) {
     reportFault('finishing server span', error);
   }
-  finishSpan(span);
+  finishSpan(span, aborted ? undefined : record.endTime);
   if (log.isDebugEnabled()) log.debug(`server span finished: ${record.component} ${record.route ?? ''}`);
 }
 

@@ -1,6 +1,6 @@
-import { Tags, type Span, type SpanContext } from 'opentracing';
-import { getActiveSpan, isTracingSuppressed } from './context';
-import { inheritTraceState, isRecordingContext } from './jaeger';
+import { Tags, Tracer, type Span, type SpanContext } from './opentracing';
+import { getActiveSpan, isTracingSuppressed, withSpan } from './context';
+import { compatibleParent, inheritTraceState, isRecordingContext } from './jaeger';
 import { reportFault } from './logger';
 import { getConfig, getPropagation, getTracer } from './tracer';
 
@@ -44,12 +44,91 @@ export function startClientSpan(name: string, options: ClientSpanOptions = {}): 
 }
 
 /** @internal Start a span of `kind` under `parent`, copying what the trace carries (W3C tracestate). */
-export function startSpan(name: string, parent: SpanContext | null | undefined, tags: TagMap | undefined, kind: string, startTime?: number): Span {
-  const span = getTracer().startSpan(name, { childOf: parent ?? undefined, startTime });
-  span.setTag(TAGS.SPAN_KIND, kind);
+export function startSpan(name: string, parentContext: SpanContext | null | undefined, tags: TagMap | undefined, kind: string | undefined, startTime?: number): Span {
+  const tracer = getTracer();
+  const parent = compatibleParent(tracer, parentContext);
+  const span = tracer.startSpan(name, { childOf: parent, startTime });
+  if (kind !== undefined) span.setTag(TAGS.SPAN_KIND, kind);
   if (tags && isRecording(span)) setTags(span, tags);
-  inheritTraceState(parent ?? undefined, span.context());
+  inheritTraceState(parent, span.context());
   return span;
+}
+
+export interface ActiveSpanOptions {
+  /** Tags set at start; undefined values are skipped. */
+  tags?: TagMap;
+  /** Parent span or context; default the active span. */
+  childOf?: Span | SpanContext;
+  /** Start a new trace even when a span is active. */
+  root?: boolean;
+  /** `span.kind` tag (`client`, `server`, `producer`, `consumer`); default none (an internal span). */
+  kind?: string;
+}
+
+/**
+ * Start a span (a child of the active span unless `options` say otherwise), run `fn(span)` with it active, and
+ * finish it when `fn` returns or, if `fn` returns a promise, when that settles. A throw or rejection is recorded on
+ * the span (`error=true` and an error log) and passed on unchanged. Returns what `fn` returns; for a promise, a
+ * promise that settles the same way (same value or same reason; unhandled if the app leaves it unhandled).
+ */
+export function startActiveSpan<T>(name: string, fn: (span: Span) => T): T;
+export function startActiveSpan<T>(name: string, options: ActiveSpanOptions, fn: (span: Span) => T): T;
+export function startActiveSpan<T>(name: string, optionsOrFn: ActiveSpanOptions | ((span: Span) => T), maybeFn?: (span: Span) => T): T {
+  const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => T;
+  const options = typeof optionsOrFn === 'function' ? {} : (optionsOrFn ?? {});
+  if (isTracingSuppressed()) return fn(NOOP_TRACER.startSpan(name));
+  const span = startInternalSpan(name, options);
+  let result: T;
+  try {
+    result = withSpan(span, fn, undefined, span);
+  } catch (error) {
+    recordError(span, error);
+    finishSpan(span);
+    throw error;
+  }
+  if (!isThenable(result)) {
+    finishSpan(span);
+    return result;
+  }
+  return finishWhenSettled(span, result) as T;
+}
+
+function finishWhenSettled(span: Span, result: PromiseLike<unknown>): PromiseLike<unknown> {
+  try {
+    return result.then(
+      (value) => {
+        finishSpan(span);
+        return value;
+      },
+      (error: unknown) => {
+        recordError(span, error);
+        finishSpan(span);
+        throw error;
+      },
+    );
+  } catch (error) {
+    // A thenable whose then() throws: hand it back as it is, like an untraced call.
+    reportFault('startActiveSpan', error);
+    finishSpan(span);
+    return result;
+  }
+}
+
+function startInternalSpan(name: string, options: ActiveSpanOptions): Span {
+  try {
+    const parent = options.root ? undefined : (options.childOf ?? getActiveSpan());
+    const parentContext = parent && typeof (parent as Span).context === 'function' ? (parent as Span).context() : (parent as SpanContext | undefined);
+    return startSpan(name, parentContext, options.tags, options.kind);
+  } catch (error) {
+    reportFault('startActiveSpan', error);
+    return NOOP_TRACER.startSpan(name);
+  }
+}
+
+const NOOP_TRACER = new Tracer();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /** False for spans of traces that will not be sampled: skip computing tags for them. */

@@ -1,8 +1,9 @@
-import * as opentracing from 'opentracing';
+import * as opentracing from './opentracing';
 import { resolveConfig, type ResolvedConfig, type SpanwiseOptions } from './config';
-import { suppressTracing } from './context';
-import { createJaegerTracer, type ReporterFactory, type SpanReporter } from './jaeger';
+import { getActiveSpan, suppressTracing } from './context';
+import { compatibleParent, createJaegerTracer, inheritTraceState, type ReporterFactory, type SpanReporter } from './jaeger';
 import { log, reportFault, setLogger, setLogLevel } from './logger';
+import { checkInitOptions } from './options';
 import { Propagation, setPropagationLimits } from './propagation';
 import { Redactor } from './redaction';
 import { installExitHooks, type Flushable } from './exit-hooks';
@@ -33,6 +34,7 @@ let reporterFactory: ReporterFactory | undefined;
  * Bad settings throw here, naming the setting. Calling it again replaces the tracer (the old one is flushed).
  */
 export function init(newOptions: SpanwiseOptions = {}): void {
+  checkInitOptions(newOptions);
   const resolved = resolveConfig(newOptions);
   options = newOptions;
   config = resolved;
@@ -40,7 +42,6 @@ export function init(newOptions: SpanwiseOptions = {}): void {
   const previous = state;
   state = undefined;
   if (previous) void closeState(previous);
-  opentracing.initGlobalTracer(lazyGlobalTracer);
 }
 
 /** The resolved configuration (initialising from the environment if `init` was not called). */
@@ -48,9 +49,17 @@ export function getConfig(): ResolvedConfig {
   if (!config) {
     config = resolveConfig(options ?? {});
     applyLogging(config);
-    opentracing.initGlobalTracer(lazyGlobalTracer);
   }
   return config;
+}
+
+/**
+ * Check the configuration now (`init()`'s options, or the `JAEGER_*`/`SPANWISE_*` environment): entry points
+ * (`traceMiddleware()`, plugins, `patch()`) call it so a bad setting fails at startup with a ConfigurationError naming
+ * it, not at the first request. Does not fix the configuration: `init()` may still be called afterwards.
+ */
+export function checkConfiguration(): void {
+  if (!config) resolveConfig(options ?? {});
 }
 
 function applyLogging(resolved: ResolvedConfig): void {
@@ -164,27 +173,53 @@ function closeState(target: TracerState): Promise<void> {
 }
 
 /**
- * Installed as opentracing's global tracer, so hand-written spans (`globalTracer().startSpan()`) join the
- * same traces; it forwards to the process's current tracer, creating it on first use.
+ * Installed as opentracing's global tracer as soon as Spanwise is loaded, so hand-written spans
+ * (`globalTracer().startSpan()`) join the same traces; it forwards to the process's current tracer, creating it
+ * on first use. A span given no parent is a child of the active span; `childOf: null` or `references: []` asks
+ * for a root span.
  */
 class LazyGlobalTracer extends opentracing.Tracer {
   protected override _startSpan(name: string, fields: opentracing.SpanOptions): opentracing.Span {
-    return getTracer().startSpan(name, { ...fields, references: fields.references?.map(contextReference) });
+    const tracer = getTracer();
+    const references = fields.references ? compatibleReferences(tracer, fields.references) : activeSpanReference(tracer, fields);
+    const span = tracer.startSpan(name, { ...fields, childOf: undefined, references });
+    inheritTraceState(references[0]?.referencedContext(), span.context());
+    return span;
   }
+  /** HTTP headers are written and read in the configured formats (`uber-trace-id`, `traceparent`, B3), as Spanwise's own. */
   protected override _inject(context: opentracing.SpanContext, format: string, carrier: unknown): void {
-    getTracer().inject(context, format, carrier);
+    if (format === opentracing.FORMAT_HTTP_HEADERS && isHeaderObject(carrier)) getPropagation().inject(context, carrier);
+    else getTracer().inject(context, format, carrier);
   }
   protected override _extract(format: string, carrier: unknown): opentracing.SpanContext | null {
+    if (format === opentracing.FORMAT_HTTP_HEADERS && isHeaderObject(carrier)) return getPropagation().extract(carrier);
     return getTracer().extract(format, carrier);
   }
 }
 const lazyGlobalTracer = new LazyGlobalTracer();
+opentracing.initGlobalTracer(lazyGlobalTracer);
 
-/** opentracing's Reference only unwraps its own Span class: hand the real tracer a SpanContext. */
-function contextReference(reference: opentracing.Reference): opentracing.Reference {
-  const referenced = reference.referencedContext() as opentracing.SpanContext | opentracing.Span;
-  if (typeof (referenced as opentracing.Span).context !== 'function') return reference;
-  return new opentracing.Reference(reference.type(), (referenced as opentracing.Span).context());
+function isHeaderObject(carrier: unknown): carrier is Record<string, unknown> {
+  return typeof carrier === 'object' && carrier !== null;
+}
+
+/** A child of the active span, unless `childOf: null` asks for a root span. */
+function activeSpanReference(tracer: opentracing.Tracer, fields: opentracing.SpanOptions): opentracing.Reference[] {
+  if ((fields as { childOf?: unknown }).childOf === null) return [];
+  const parent = compatibleParent(tracer, getActiveSpan()?.context());
+  return parent ? [opentracing.childOf(parent)] : [];
+}
+
+/** opentracing's Reference only unwraps its own Span class: hand the real tracer SpanContexts it accepts. */
+function compatibleReferences(tracer: opentracing.Tracer, references: opentracing.Reference[]): opentracing.Reference[] {
+  const compatible: opentracing.Reference[] = [];
+  for (const reference of references) {
+    const referenced = reference.referencedContext() as opentracing.SpanContext | opentracing.Span;
+    const context = typeof (referenced as opentracing.Span).context === 'function' ? (referenced as opentracing.Span).context() : (referenced as opentracing.SpanContext);
+    const parent = compatibleParent(tracer, context);
+    if (parent) compatible.push(parent === referenced ? reference : new opentracing.Reference(reference.type(), parent));
+  }
+  return compatible;
 }
 
 /** @internal Only for tests: forget configuration and tracer. */

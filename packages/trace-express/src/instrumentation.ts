@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { getRequestRecord, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { checkConfiguration, getRequestRecord, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 import type { LayerLike, NextFunction, RouterLike } from './types';
 import { enterMount, enterRoute, markMountLayers, mountPatternOf, mountPatternOfLayer, noteError } from './utils';
 
@@ -112,6 +112,7 @@ let instrumentation: Instrumentation | undefined;
  * `traceMiddleware()` calls it; auto-instrumentation calls it before the app loads Express.
  */
 export function patch(): void {
+  checkConfiguration();
   (instrumentation ??= new Instrumentation('express', PATCHES)).enable();
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'http';
-import { getRequestSpan, startServerSpan, withSpan } from '@spanwise/trace-core';
+import { checkConfiguration, checkOptionKeys, getRequestSpan, SERVER_SPAN_OPTION_KEYS, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import { patch } from './instrumentation';
 import type { ExpressTraceOptions, RequestHandler } from './types';
@@ -12,6 +12,7 @@ export const COMPONENT = 'express';
  * active for everything its handlers do. Installs the route-capture patches (`patch()`).
  */
 export function traceMiddleware(options: ExpressTraceOptions = {}): RequestHandler {
+  checkOptionKeys(options, SERVER_SPAN_OPTION_KEYS, '@spanwise/trace-express traceMiddleware()');
   patch();
   return function spanwiseTrace(req, res, next) {
     const record = startServerSpan(req, res, COMPONENT, options);

@@ -1,5 +1,6 @@
 import type { Span } from 'opentracing';
 import { getActiveSpan, getRequestSpan, hiddenProperty, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
+import { checkConfiguration, checkOptionKeys, optionKeys, SERVER_SPAN_OPTION_KEYS, type ServerSpanOptions } from '@spanwise/trace-core';
 import { traceHooksAddedTo } from './instrumentation';
 import type { FastifyInstanceLike, FastifyReplyLike, FastifyTraceOptions, FastifyRequestLike, FastifyTracePlugin, HookDone } from './types';
 import { COMPONENT, routeOf } from './utils';
@@ -20,7 +21,11 @@ const exposeSpan = hiddenProperty<Span>('span');
  * of every child plugin are traced. The server span is active for the whole lifecycle and is `request.span`
  * (unless the app decorates `span` itself).
  */
+const OPTION_KEYS = [...SERVER_SPAN_OPTION_KEYS, ...optionKeys<Omit<FastifyTraceOptions, keyof ServerSpanOptions>>({ hookSpans: true })];
+
 export function traceMiddleware(options: FastifyTraceOptions = {}): FastifyTracePlugin {
+  checkOptionKeys(options, OPTION_KEYS, '@spanwise/trace-fastify traceMiddleware()');
+  checkConfiguration();
   function onRequest(request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone): void {
     const record = startServerSpan(request.raw, reply.raw, COMPONENT, options);
     if (record === undefined) return done();

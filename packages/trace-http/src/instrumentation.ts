@@ -1,6 +1,6 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { ClientRequest } from 'http';
-import { Instrumentation, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { checkConfiguration, checkOptionKeys, Instrumentation, optionKeys, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
 import type { HttpClientOptions, HttpComponent } from './types';
 import { onFetchCreate, onFetchEnd, onFetchError, onFetchHeaders, startHttpCall, type UndiciRequest } from './utils';
 
@@ -69,12 +69,15 @@ const fetchSubscribers: Record<string, (message: unknown) => void> = {
   'undici:request:error': guarded('fetch error', (m) => onFetchError(m.request, m.error)),
 };
 let fetchSubscribed = false;
+const OPTION_KEYS = optionKeys<HttpClientOptions>({ ignore: true, requestHook: true, responseHook: true });
 
 /**
  * Trace outgoing HTTP: http/https `request` and `get` (however called), and the global `fetch`.
  * Idempotent; a second call only replaces the options.
  */
 export function patch(options: HttpClientOptions = {}): void {
+  checkOptionKeys(options, OPTION_KEYS, '@spanwise/trace-http patch()');
+  checkConfiguration();
   currentOptions = options;
   instrumentation.enable();
   if (fetchSubscribed) return;

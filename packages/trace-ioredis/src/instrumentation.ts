@@ -1,4 +1,5 @@
 import type { Span } from 'opentracing';
+import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
 import { finishSpan, getActiveSpan, Instrumentation, recordError, reportFault, setTags, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
 import { endCommandSpan, endPipelineSpan, peerTags, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
@@ -45,7 +46,11 @@ const instrumentation = new Instrumentation('ioredis', [
 ]);
 
 /** Trace ioredis (already loaded or loaded later). Idempotent; a second call only updates the options. */
+const OPTION_KEYS = optionKeys<IoredisTracingOptions>({ statement: true, maxStatementLength: true });
+
 export function patch(tracingOptions?: IoredisTracingOptions): void {
+  checkOptionKeys(tracingOptions, OPTION_KEYS, '@spanwise/trace-ioredis patch()');
+  checkConfiguration();
   options = resolveOptions(tracingOptions);
   instrumentation.enable();
 }

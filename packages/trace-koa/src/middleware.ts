@@ -1,6 +1,8 @@
 import { getRequestSpan, hiddenProperty, isRecording, recordRequestError, resolveRouteAtEnd, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
+import { checkConfiguration, checkOptionKeys, optionKeys, SERVER_SPAN_OPTION_KEYS } from '@spanwise/trace-core';
 import { kMiddlewareSpans, patch } from './instrumentation';
+import type { ServerSpanOptions } from '@spanwise/trace-core';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
 import { COMPONENT, routeOf } from './utils';
 
@@ -11,7 +13,11 @@ const exposeSpan = hiddenProperty<Span>('span');
  * Koa middleware tracing each request: mount it first, `app.use(traceMiddleware())`. The server span
  * is active for everything downstream and readable as `ctx.state.span` (not enumerable).
  */
+const OPTION_KEYS = [...SERVER_SPAN_OPTION_KEYS, ...optionKeys<Omit<KoaTraceOptions, keyof ServerSpanOptions>>({ middlewareSpans: true })];
+
 export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
+  checkOptionKeys(options, OPTION_KEYS, '@spanwise/trace-koa traceMiddleware()');
+  checkConfiguration();
   const spanwiseTrace = async function spanwiseTrace(ctx: KoaContext, next: KoaNext): Promise<unknown> {
     const record = startServerSpan(ctx.req, ctx.res, COMPONENT, options);
     if (record === undefined) return next();

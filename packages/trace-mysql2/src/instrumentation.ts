@@ -1,4 +1,5 @@
 import type { Span } from 'opentracing';
+import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
 import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
 import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
@@ -35,7 +36,11 @@ const instrumentation = new Instrumentation('mysql2', [
 ]);
 
 /** Trace mysql2 (already loaded or loaded later). Idempotent; a second call only updates the options. */
+const OPTION_KEYS = optionKeys<Mysql2TracingOptions>({ statement: true, maxStatementLength: true, sqlCommenter: true, sqlCommenterOnExecute: true, poolWaitSpans: true });
+
 export function patch(tracingOptions?: Mysql2TracingOptions): void {
+  checkOptionKeys(tracingOptions, OPTION_KEYS, '@spanwise/trace-mysql2 patch()');
+  checkConfiguration();
   options = resolveOptions(tracingOptions);
   instrumentation.enable();
 }

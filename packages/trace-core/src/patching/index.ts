@@ -1,3 +1,3 @@
-export { Instrumentation, type PatchDefinition } from './instrumentation';
+export { Instrumentation, satisfiesVersion, type PatchDefinition } from './instrumentation';
 export { findLoaded, readVersion, type ModuleInfo } from './module-info';
 export { isWrapped, unwrapMethod, wrapMethod } from './wrap';

@@ -1,9 +1,21 @@
 import { isBuiltin, syncBuiltinESMExports } from 'module';
 import * as path from 'path';
 import { Hook } from 'require-in-the-middle';
-import * as semver from 'semver';
 import { log, reportFault, warnOnce } from '../logger';
 import { findLoaded, readVersion, type ModuleInfo } from './module-info';
+
+type Satisfies = (version: string, range: string, options: { includePrerelease: boolean }) => boolean;
+let satisfies: Satisfies | undefined;
+
+/**
+ * True when `version` is in the semver `range` (prereleases included). semver is loaded on the first check, when a
+ * library is patched, not when Spanwise loads: its ~50 modules would slow every process's startup.
+ */
+export function satisfiesVersion(version: string, range: string): boolean {
+  if (range === '*' && version !== '') return true;
+  satisfies ??= require('semver/functions/satisfies') as Satisfies; // eslint-disable-line @typescript-eslint/no-require-imports
+  return satisfies(version, range, { includePrerelease: true });
+}
 
 /** One place a library is hooked: a module (or a file inside it), the versions supported, and how to patch it. */
 export interface PatchDefinition<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -95,7 +107,7 @@ export class Instrumentation {
   private apply(definition: PatchDefinition, exports: unknown, info: ModuleInfo): boolean {
     if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return false;
     if (this.patchedExports.has(exports as object)) return false;
-    if (!semver.satisfies(info.version, definition.versions, { includePrerelease: true })) {
+    if (!satisfiesVersion(info.version, definition.versions)) {
       warnOnce(
         `version:${definition.module}@${info.version}`,
         `${definition.module}@${info.version || 'unknown'} is outside the versions Spanwise's ${this.name} instrumentation supports (${definition.versions}): it is not traced`,

@@ -1,4 +1,4 @@
-import { FORMAT_HTTP_HEADERS, type Span, type SpanContext, type Tracer } from 'opentracing';
+import { FORMAT_HTTP_HEADERS, type Span, type SpanContext, type Tracer } from '../opentracing';
 import type { PropagationFormat } from '../config';
 import { isJaegerTracer, jaegerContextFromParts, partsFromContext } from '../jaeger';
 import { log } from '../logger';
