@@ -75,7 +75,7 @@ export interface ReporterOptions {
   maxQueueBytes?: number;
   /** Retries of a failed collector request (default 3, with exponential backoff). */
   maxRetries?: number;
-  /** Longest string tag or log value exported, in characters (`SPANWISE_MAX_VALUE_LENGTH`, default 4096); longer ones are cut. */
+  /** Longest string tag or log value exported, in characters (`SPANWISE_MAX_VALUE_LENGTH`, default 8192); longer ones are cut. */
   maxValueLength?: number;
   /** Longest stack trace exported, in characters (`SPANWISE_MAX_STACK_LENGTH`, default 8192). */
   maxStackLength?: number;

@@ -8,13 +8,13 @@ import type { JaegerKeyValue, JaegerSpanLike } from './encoder';
 
 /** Value limits, in characters. */
 export interface SpanLimits {
-  /** Longest string tag or log-field value kept (default 4096); longer ones are cut and end with a marker. */
+  /** Longest string tag or log-field value kept (default 8192: above every package's own statement limit, so a statement cut by its package is not cut again); longer ones are cut and end with a marker. */
   maxValueLength: number;
   /** Longest `stack` log field kept (default 8192): the message line is cut first, then the deepest frames. */
   maxStackLength: number;
 }
 
-export const DEFAULT_SPAN_LIMITS: Readonly<SpanLimits> = { maxValueLength: 4096, maxStackLength: 8192 };
+export const DEFAULT_SPAN_LIMITS: Readonly<SpanLimits> = { maxValueLength: 8192, maxStackLength: 8192 };
 
 /** Steps of {@link shrinkSpan}, from the least to the most lossy. */
 export const SHRINK_STEPS = 4;

@@ -1,4 +1,4 @@
-import { createReporter, truncateStack, truncateValue, type SpanwiseReporter } from '../../src/export';
+import { createReporter, DEFAULT_SPAN_LIMITS, truncateStack, truncateValue, type SpanwiseReporter } from '../../src/export';
 import { captureLogger, startReceiver, tracerWith, waitFor, type Receiver } from './helpers';
 
 /** Decoded thriftrw tags as a key -> value map (string, number or boolean). */
@@ -43,8 +43,8 @@ describe('span size limits: long values are cut, a span over the packet size is 
     expect(tagsOf(span.tags)).toMatchObject({ error: true, 'span.kind': 'server' });
     const fields = tagsOf(span.logs[0].fields);
     expect(fields.event).toBe('error');
-    expect(String(fields.message)).toMatch(/^m{4096}\.\.\.\[truncated 20480 chars\]$/);
-    expect(String(fields['error.object']).length).toBeLessThan(4200);
+    expect(String(fields.message)).toMatch(/^m{8192}\.\.\.\[truncated 16384 chars\]$/);
+    expect(String(fields['error.object']).length).toBeLessThan(8300);
     const stack = String(fields.stack);
     expect(stack.length).toBeLessThan(8300);
     expect(stack).toContain('\n    at ');
@@ -62,7 +62,7 @@ describe('span size limits: long values are cut, a span over the packet size is 
     span.finish();
     await reporter.flush();
     await waitFor(() => rx.spans.length >= 1, 5000, 'the client span');
-    expect(String(tagsOf(rx.spans[0].tags)['http.url'])).toBe(truncateValue(url, 4096));
+    expect(String(tagsOf(rx.spans[0].tags)['http.url'])).toBe(truncateValue(url, DEFAULT_SPAN_LIMITS.maxValueLength));
     expect(reporter.stats().truncated.values).toBe(1);
   });
 
@@ -111,7 +111,7 @@ describe('span size limits: long values are cut, a span over the packet size is 
     const rx = track(await startReceiver());
     const reporter = reporterFor(rx);
     const span = tracerWith(reporter).startSpan('normal');
-    const value = huge(4096);
+    const value = huge(DEFAULT_SPAN_LIMITS.maxValueLength);
     span.setTag('exactly.max', value);
     span.log({ event: 'error', stack: new Error('short').stack });
     span.finish();

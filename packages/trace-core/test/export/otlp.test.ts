@@ -307,7 +307,7 @@ describe('OTLP/HTTP exporter', () => {
     span.finish();
     await reporter.flush();
     const value = attrs(spansOf(c)[0].span.attributes)['db.query.text'] as string;
-    expect(value.length).toBeLessThan(4_200);
+    expect(value.length).toBeLessThan(8_300);
     expect(value).toMatch(/\[truncated \d+ chars\]$/);
     expect(reporter.stats()).toMatchObject({ sent: 1, truncated: { values: 1 } });
   });
