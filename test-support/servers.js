@@ -115,7 +115,7 @@ async function startPrivateMysql() {
     const dataDir = path.join(dir, 'data');
     const socket = path.join(dir, 'mysqld.sock');
     const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
-    const install = (0, child_process_1.spawnSync)(installDb, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asUser], { encoding: 'utf8', timeout: 60000 });
+    const install = (0, child_process_1.spawnSync)(installDb, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', `--tmpdir=${dir}`, ...asUser], { encoding: 'utf8', timeout: 60000 });
     if (install.status !== 0) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw new Error(`mariadb-install-db failed (${install.status ?? install.error}): ${install.stderr || install.stdout}. ${HOW_TO_PROVIDE.mysql}`);
@@ -130,6 +130,7 @@ async function startPrivateMysql() {
         `--pid-file=${path.join(dir, 'mysqld.pid')}`,
         `--log-error=${path.join(dir, 'error.log')}`,
         '--skip-log-bin',
+        `--tmpdir=${dir}`,
         '--innodb-buffer-pool-size=16M',
         '--max-connections=200',
         ...asUser,
