@@ -45,6 +45,16 @@ export {
   type RequestRecord,
   type IgnoreRule,
 } from './server-span';
+export {
+  traceFields,
+  addTraceFields,
+  lacksTraceFields,
+  resolveLogFieldNames,
+  DEFAULT_LOG_FIELDS,
+  type TraceFields,
+  type LogFieldNames,
+  type LogCorrelationOptions,
+} from './log-fields';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, type TraceParts } from './propagation';
 export { Instrumentation, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
