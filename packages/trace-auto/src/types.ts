@@ -67,4 +67,10 @@ export interface AutoSettings {
   enabled?: InstrumentationName[];
   /** `SPANWISE_DISABLED_INSTRUMENTATIONS`, if set. */
   disabledInstrumentations?: InstrumentationName[];
+  /** `SPANWISE_IGNORE_INCOMING_PATHS`: exact paths, and globs turned into patterns over the path. */
+  ignoreIncoming?: Array<string | RegExp>;
+  /** `SPANWISE_IGNORE_OUTGOING_URLS`: hosts, `host:port`, URL prefixes, and globs over the full URL. */
+  ignoreOutgoing?: Array<string | RegExp>;
+  /** `SPANWISE_HEADERS_AS_TAGS`: request headers recorded as tags on server spans. */
+  headersAsTags?: string[];
 }

@@ -78,3 +78,24 @@ describe('validateOptions', () => {
     expect(() => validateOptions({ disabled: 'http' } as never)).toThrow('instrument() option "disabled" must be an array of');
   });
 });
+
+describe('ignore and header settings from the environment', () => {
+  const { settingsFromEnv, withEnvironmentDefaults, globToRegExp } = jest.requireActual('../src/config') as typeof import('../src/config');
+
+  it('globs: * stays within a path segment, ** crosses them; other characters are literal', () => {
+    expect(globToRegExp('/internal/*', '/').test('/internal/a')).toBe(true);
+    expect(globToRegExp('/internal/*', '/').test('/internal/a/b')).toBe(false);
+    expect(globToRegExp('/static/**', '/').test('/static/a/b.css')).toBe(true);
+    expect(globToRegExp('/a.b', '/').test('/axb')).toBe(false);
+    expect(globToRegExp('http://*.internal/*', '').test('http://consul.internal/v1/health')).toBe(true);
+  });
+
+  it('fill the http server and client options where code sets none; code wins', () => {
+    const settings = settingsFromEnv({ SPANWISE_IGNORE_INCOMING_PATHS: '/health,/internal/*', SPANWISE_IGNORE_OUTGOING_URLS: 'metadata.internal', SPANWISE_HEADERS_AS_TAGS: 'X-Tenant' });
+    const filled = withEnvironmentDefaults({}, settings);
+    expect(filled.http).toEqual({ server: { ignore: ['/health', /^\/internal\/[^/]*$/], headersAsTags: ['x-tenant'] }, client: { ignore: ['metadata.internal'] } });
+    const fromCode = withEnvironmentDefaults({ http: { server: { ignore: '/ping' } } }, settings);
+    expect(fromCode.http).toMatchObject({ server: { ignore: '/ping', headersAsTags: ['x-tenant'] } });
+    expect(withEnvironmentDefaults({ http: false }, settings).http).toBe(false);
+  });
+});
