@@ -5,3 +5,4 @@
 export { traceMiddleware, getSpan } from './plugin';
 export { routeOf, isServerError } from './utils';
 export type { FastifyTraceOptions, FastifyTracePlugin, FastifyRequestLike } from './types';
+export type { TracedFastifyRequest } from './augment';
