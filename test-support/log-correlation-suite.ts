@@ -64,8 +64,9 @@ export function logCorrelationSuite(suite: LoggerSuite): void {
 
   describe.each(suite.fixtures)('%s', (_name, fixture, version) => {
     it('puts the active span ids on each record (as the backend shows them), only while a span is active, never over the app fields', async () => {
-      const { result, records, span } = await run(fixture, { SCENARIO: 'patch' });
+      const { result, records, span, output } = await run(fixture, { SCENARIO: 'patch' });
       expect(result.version).toMatch(version);
+      expect(output).not.toContain('is outside the versions');
       expect(result.patched).toEqual([`${suite.module}@${result.version}`]);
       expect(withoutFields(recordOf(records, 'outside'))).toEqual([]);
       expectIdsOf(recordOf(records, 'inside'), span);

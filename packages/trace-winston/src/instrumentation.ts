@@ -17,27 +17,39 @@ const instrumentation = new Instrumentation('winston', [
   {
     module: 'winston',
     file: 'lib/winston/logger.js',
-    versions: '>=3.0.0 <4',
-    patch: (Logger: LoggerClass) => {
-      const proto = Logger.prototype;
-      const own = Object.prototype.hasOwnProperty.call(proto, 'write');
-      if (wrapMethod(proto, 'write', wrapWrite)) Object.defineProperty(proto, kOwnWrite, { value: own, configurable: true });
-    },
-    unpatch: (Logger: LoggerClass) => {
-      const proto = Logger.prototype as Record<string | symbol, unknown>;
-      unwrapMethod(proto, 'write');
-      if (proto[kOwnWrite] === false) delete proto.write;
-      delete proto[kOwnWrite];
-    },
-  },
-  {
-    module: 'winston',
-    file: 'lib/winston/logger.js',
-    versions: '>=2.0.0 <3',
-    patch: (exports: { Logger: LoggerClass }) => wrapMethod(exports.Logger?.prototype, 'log', wrapLog),
-    unpatch: (exports: { Logger: LoggerClass }) => unwrapMethod(exports.Logger?.prototype, 'log'),
+    versions: '>=2.0.0 <4',
+    patch: (exports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(exports as { Logger?: LoggerClass }) : patchWinston3(exports as LoggerClass)),
+    unpatch: (exports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(exports as { Logger?: LoggerClass }) : unpatchWinston3(exports as LoggerClass)),
   },
 ]);
+
+/** winston 2's logger.js exports `{ Logger }`; winston 3's exports the Logger class itself. */
+type LoggerExports = LoggerClass | { Logger?: LoggerClass };
+
+function isWinston2(version: string): boolean {
+  return version.startsWith('2.');
+}
+
+function patchWinston3(Logger: LoggerClass): void {
+  const proto = Logger.prototype;
+  const own = Object.prototype.hasOwnProperty.call(proto, 'write');
+  if (wrapMethod(proto, 'write', wrapWrite)) Object.defineProperty(proto, kOwnWrite, { value: own, configurable: true });
+}
+
+function unpatchWinston3(Logger: LoggerClass): void {
+  const proto = Logger.prototype as Record<string | symbol, unknown>;
+  unwrapMethod(proto, 'write');
+  if (proto[kOwnWrite] === false) delete proto.write;
+  delete proto[kOwnWrite];
+}
+
+function patchWinston2(exports: { Logger?: LoggerClass }): void {
+  wrapMethod(exports.Logger?.prototype, 'log', wrapLog);
+}
+
+function unpatchWinston2(exports: { Logger?: LoggerClass }): void {
+  unwrapMethod(exports.Logger?.prototype, 'log');
+}
 
 function wrapWrite(original: Write): Write {
   return function tracedWrite(this: unknown, info, ...rest) {
