@@ -1,4 +1,4 @@
-import { flattenTree, selfTime } from './traces';
+import { flattenTree, selfTime, type SpanNode } from './traces';
 import type { DecodedSpan, Trace } from './types';
 
 export interface WaterfallOptions {
@@ -32,12 +32,51 @@ function hash(s: string): number {
   return Math.abs(h);
 }
 
+/** The tags worth a glance, shown dim under the span: status, (masked) statement, error message. */
+export function keyTags(span: DecodedSpan): string[] {
+  const shown: string[] = [];
+  const status = span.tags['http.status_code'];
+  if (status !== undefined) shown.push(`status ${status}`);
+  const statement = span.tags['db.statement'];
+  if (statement !== undefined && statement !== '') shown.push(String(statement).replace(/\s+/g, ' '));
+  const message = errorMessage(span);
+  if (message) shown.push(`error: ${message.replace(/\s+/g, ' ')}`);
+  return shown;
+}
+
+function errorMessage(span: DecodedSpan): string | undefined {
+  const log = span.logs.find((l) => l.fields.event === 'error');
+  const message = log?.fields.message ?? log?.fields['error.object'] ?? span.tags['error.message'];
+  return message === undefined ? undefined : String(message);
+}
+
+/** Tree prefixes: `├ `/`└ ` before each span, and `│ ` under the ancestors that have siblings still to come. */
+function treePrefixes(nodes: SpanNode[]): Map<SpanNode, { own: string; below: string }> {
+  const prefixes = new Map<SpanNode, { own: string; below: string }>();
+  const walk = (node: SpanNode, own: string, below: string): void => {
+    if (prefixes.has(node)) return;
+    prefixes.set(node, { own, below });
+    node.children.forEach((child, i) => {
+      const last = i === node.children.length - 1;
+      walk(child, below + (last ? '└ ' : '├ '), below + (last ? '  ' : '│ '));
+    });
+  };
+  for (const node of nodes) if (node.depth === 0) walk(node, '', '');
+  for (const node of nodes) if (!prefixes.has(node)) prefixes.set(node, { own: '', below: '' });
+  return prefixes;
+}
+
+const FIXED = 2 + 3 * 9 + 3; // error mark, three number columns, the bar's borders
+const MIN_BAR = 20;
+
 /**
- * Renders one trace as a terminal waterfall: one line per span in tree order (children indented under
- * their parent, siblings sorted by start) with service, operation, start offset from the trace start,
- * duration, SELF time (duration minus the union of its children's intervals clipped to the span) and a
- * bar on a fixed-width timeline. Spans tagged error=true are marked `✖`; spans whose parent is not in
- * the trace are shown at top level marked `[orphan]`.
+ * Renders one trace as a terminal waterfall: one line per span in tree order (drawn with ├ │ └, siblings
+ * sorted by start) with service, operation, start offset from the trace start, duration, SELF time (duration
+ * minus the union of its children's intervals clipped to the span) and a bar on a fixed-width timeline; under
+ * it, dim, the span's key tags (status code, masked statement, error message). The name column grows to the
+ * longest name while the timeline keeps 20 columns; only narrower terminals cut names (at the end, `…`).
+ * Spans tagged error=true are marked `✖`; spans whose parent is not in the trace are shown at top level
+ * marked `[orphan]`.
  */
 export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): string {
   const width = Math.max(60, Math.floor(options.width ?? 100));
@@ -51,9 +90,13 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   const total = Math.max(1, t1 - t0);
   const services = new Set(nodes.map((n) => n.span.serviceName));
   const errors = nodes.filter((n) => isError(n.span)).length;
+  const prefixes = treePrefixes(nodes);
+  const labelOf = (n: SpanNode): string => `${prefixes.get(n)!.own}${n.orphan ? '[orphan] ' : ''}${n.span.serviceName}: ${n.span.operationName}`;
 
-  const NAME = Math.max(24, width - 2 - 3 * 9 - 2 - 30); // name column
-  const BAR = width - 2 - NAME - 3 * 9 - 3; // bar inside the ' │' … '│' borders
+  const longest = Math.max(...nodes.map((n) => [...labelOf(n)].length)) + 1;
+  const defaultName = Math.max(24, width - FIXED - 30);
+  const NAME = Math.max(defaultName, Math.min(longest, width - FIXED - MIN_BAR)); // name column
+  const BAR = width - FIXED - NAME; // bar inside the ' │' … '│' borders
 
   const lines: string[] = [];
   const summary =
@@ -66,9 +109,9 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
   for (const n of nodes) {
     const s = n.span;
     const err = isError(s);
-    const indent = n.depth === 0 ? '' : '  '.repeat(Math.min(n.depth - 1, 8)) + '└ ';
+    const indent = prefixes.get(n)!.own;
     const orphan = n.orphan ? '[orphan] ' : '';
-    const label = fit(`${indent}${orphan}${s.serviceName}: ${s.operationName}`, NAME);
+    const label = fit(labelOf(n), NAME);
     const self = selfTime(s, n.children.map((c) => c.span));
     const from = Math.min(BAR - 1, Math.floor(((s.startTime - t0) / total) * BAR));
     const to = Math.max(from + 1, Math.min(BAR, Math.ceil(((s.startTime + s.duration - t0) / total) * BAR)));
@@ -93,6 +136,11 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions = {}): s
         paint(err ? 31 : svcColor, bar) +
         '│',
     );
+    const tags = keyTags(s);
+    if (tags.length) {
+      const under = prefixes.get(n)!.below + (n.children.length ? '│ ' : '  ');
+      lines.push(paint(2, `  ${fit(`${under}${tags.join(' · ')}`, width - 2).trimEnd()}`));
+    }
   }
   return lines.join('\n');
 }

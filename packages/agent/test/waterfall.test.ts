@@ -61,7 +61,8 @@ describe('renderWaterfall', () => {
     if (!l) throw new Error(`no line for ${op} in\n${out}`);
     return l;
   };
-  const numbers = (op: string): number[] => (row(op).split('│')[0].match(/-?\d+\.\d\d/g) ?? []).map(Number);
+  const beforeBar = (line: string): string => line.slice(0, line.lastIndexOf('│', line.length - 2)); // tree lines use │ too
+  const numbers = (op: string): number[] => (beforeBar(row(op)).match(/-?\d+\.\d\d/g) ?? []).map(Number);
 
   test('header, one line per span in tree order, at most 100 columns, no colour', () => {
     expect(lines[0]).toBe('Trace 00000000000000aa  5 spans  2 services  100.00 ms  1 error');
@@ -74,9 +75,10 @@ describe('renderWaterfall', () => {
   test('children are indented under their parent', () => {
     const indentOf = (op: string): number => row(op).slice(2).search(/\S/);
     expect(indentOf('GET /orders')).toBe(0);
-    expect(indentOf('db.query')).toBe(0); // "└ " starts at column 0 for depth 1
-    expect(row('db.query').slice(2)).toMatch(/^└ db: db\.query/);
-    expect(row('db.connect').slice(2)).toMatch(/^ {2}└ db: db\.connect/);
+    expect(indentOf('db.query')).toBe(0); // "├ " starts at column 0 for depth 1
+    expect(row('db.query').slice(2)).toMatch(/^├ db: db\.query/); // a sibling follows: ├
+    expect(row('db.connect').slice(2)).toMatch(/^│ └ db: db\.connect/); // under db.query, whose sibling follows: │
+    expect(row('cache.get').slice(2)).toMatch(/^└ api: cache\.get/); // the last child: └
     expect(row('GET /orders').slice(2)).toMatch(/^api: GET \/orders/);
   });
 
@@ -130,6 +132,48 @@ describe('renderWaterfall', () => {
     const l = renderWaterfall({ traceId: long.traceId, spans: [long] }, { color: false, width: 100 }).split('\n')[2];
     expect([...l].length).toBe(100);
     expect(l).toContain('…');
+  });
+});
+
+describe('renderWaterfall: key tags and names', () => {
+  const root = span({ op: 'GET /users/:id', start: 0, dur: 10_000, spanId: '00000000000000b1', tags: { 'http.status_code': 200 } });
+  const query = span({
+    op: 'SELECT users',
+    serviceName: 'users',
+    start: 1_000,
+    dur: 2_000,
+    spanId: '00000000000000b2',
+    parentSpanId: '00000000000000b1',
+    tags: { 'db.statement': 'SELECT * FROM users\n  WHERE id = ?', error: true },
+    logs: [{ timestamp: BASE + 2_000, fields: { event: 'error', message: "Unknown column 'x'" } }],
+  });
+  const trace: Trace = { traceId: '00000000000000bb', spans: [root, query] };
+
+  test('a dim second line under a span shows its status code, masked statement and error message', () => {
+    const lines = renderWaterfall(trace, { width: 100, color: false }).split('\n');
+    expect(lines[2]).toContain('api: GET /users/:id');
+    expect(lines[3]).toBe('  │ status 200');
+    expect(lines[4]).toContain('users: SELECT users');
+    expect(lines[5]).toBe("      SELECT * FROM users WHERE id = ? · error: Unknown column 'x'");
+    const colored = renderWaterfall(trace, { width: 100, color: true }).split('\n');
+    expect(colored[3]).toBe('\u001b[2m  │ status 200\u001b[0m');
+  });
+
+  test('spans without key tags get no second line', () => {
+    const plain = span({ op: 'plain', start: 0, dur: 1 });
+    expect(renderWaterfall({ traceId: plain.traceId, spans: [plain] }, { color: false }).split('\n')).toHaveLength(3);
+  });
+
+  test('names are not cut when the terminal is wide enough: the name column grows, the timeline keeps 20 columns', () => {
+    const name = 'GET /api/v1/organisations/:organisationId/projects/:projectId';
+    const long = span({ op: name, serviceName: 'gateway', start: 0, dur: 1 });
+    const wide = renderWaterfall({ traceId: long.traceId, spans: [long] }, { color: false, width: 130 }).split('\n')[2];
+    expect(wide).toContain(`gateway: ${name}`);
+    expect([...wide].length).toBe(130);
+    expect(wide.split('│')[1].length).toBeGreaterThanOrEqual(20);
+    const narrow = renderWaterfall({ traceId: long.traceId, spans: [long] }, { color: false, width: 80 }).split('\n')[2];
+    expect(narrow).toContain('…');
+    expect([...narrow].length).toBe(80);
   });
 });
 

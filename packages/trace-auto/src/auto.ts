@@ -1,5 +1,5 @@
 import { ConfigurationError, init, log, reportFault } from '@spanwise/trace-core';
-import { selectInstrumentations, settingsFromEnv, validateOptions } from './config';
+import { selectInstrumentations, settingsFromEnv, validateOptions, withEnvironmentDefaults } from './config';
 import { logSummary, warnAboutOtherAgents, warnLoadedBefore } from './diagnostics';
 import { packageVersion, registerEsmHooks, requireLoadedCopy, unregisterEsmHooks } from './esm';
 import { REGISTRY, type Adapter, type EnableContext, type RegistryEntry } from './registry';
@@ -22,9 +22,10 @@ const statuses = new Map<InstrumentationName, Omit<InstrumentationStatus, 'patch
  * `SPANWISE_ENABLED_INSTRUMENTATIONS` and `SPANWISE_DISABLED_INSTRUMENTATIONS`; options given here win.
  * Calling it again applies the new options. A bad option or variable throws a ConfigurationError naming it.
  */
-export function instrument(options: AutoInstrumentOptions = {}): InstrumentationStatus[] {
-  validateOptions(options);
+export function instrument(codeOptions: AutoInstrumentOptions = {}): InstrumentationStatus[] {
+  validateOptions(codeOptions);
   const settings = settingsFromEnv();
+  const options = withEnvironmentDefaults(codeOptions, settings);
   if (options.tracing) init(options.tracing);
   if (settings.disabled) {
     uninstrument();

@@ -15,7 +15,86 @@ export function settingsFromEnv(env: Env = process.env): AutoSettings {
     disabled: parseBoolean(env, 'SPANWISE_DISABLED', false),
     enabled: parseNameList(env, 'SPANWISE_ENABLED_INSTRUMENTATIONS'),
     disabledInstrumentations: parseNameList(env, 'SPANWISE_DISABLED_INSTRUMENTATIONS'),
+    ignoreIncoming: parseList(env, 'SPANWISE_IGNORE_INCOMING_PATHS', parseIncomingPath),
+    ignoreOutgoing: parseList(env, 'SPANWISE_IGNORE_OUTGOING_URLS', parseOutgoingUrl),
+    headersAsTags: parseList(env, 'SPANWISE_HEADERS_AS_TAGS', parseHeaderName),
   };
+}
+
+/** A comma list, each entry parsed (undefined: invalid, which throws naming the variable); unset or empty: undefined. */
+function parseList<T>(env: Env, variable: string, parse: (entry: string) => T | undefined): T[] | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const parsed = parse(entry);
+    if (parsed === undefined) throw new ConfigurationError(variable, LIST_FORMATS[variable], raw);
+    return parsed;
+  });
+}
+
+const LIST_FORMATS: Record<string, string> = {
+  SPANWISE_IGNORE_INCOMING_PATHS: 'a comma list of paths starting with "/" (exact, or globs with * and **)',
+  SPANWISE_IGNORE_OUTGOING_URLS: 'a comma list of hosts, host:port, URL prefixes (http://...) or URL globs with *',
+  SPANWISE_HEADERS_AS_TAGS: 'a comma list of header names',
+};
+
+/**
+ * A glob as a pattern anchored on both ends: `**` any characters, `*` any characters but `stop`
+ * (`/` for paths, so `/internal/*` does not reach `/internal/a/b`).
+ */
+export function globToRegExp(glob: string, stop: string): RegExp {
+  const other = stop ? `[^${stop}]*` : '.*';
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i++;
+    } else if (glob[i] === '*') source += other;
+    else source += glob[i].replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function parseIncomingPath(entry: string): string | RegExp | undefined {
+  if (!entry.startsWith('/') || /\s/.test(entry)) return undefined;
+  return entry.includes('*') ? globToRegExp(entry, '/') : entry;
+}
+
+function parseOutgoingUrl(entry: string): string | RegExp | undefined {
+  if (/\s/.test(entry)) return undefined;
+  if (entry.includes('*')) return globToRegExp(entry, '');
+  if (entry.includes('://')) {
+    try {
+      new URL(entry);
+    } catch {
+      return undefined;
+    }
+  }
+  return entry;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+
+function parseHeaderName(entry: string): string | undefined {
+  return HEADER_NAME.test(entry) ? entry.toLowerCase() : undefined;
+}
+
+/**
+ * The options with the environment's ignore rules and header tags filled in where the code sets none
+ * (code wins for each setting). Framework server spans default to the http server options, so they get them too.
+ */
+export function withEnvironmentDefaults(options: AutoInstrumentOptions, settings: AutoSettings): AutoInstrumentOptions {
+  if (!settings.ignoreIncoming && !settings.ignoreOutgoing && !settings.headersAsTags) return options;
+  if (options.http === false) return options;
+  const http = options.http ?? {};
+  const server = http.server === false ? false : { ...(http.server ?? {}) };
+  if (server) {
+    if (server.ignore === undefined && settings.ignoreIncoming) server.ignore = settings.ignoreIncoming;
+    if (server.headersAsTags === undefined && settings.headersAsTags) server.headersAsTags = settings.headersAsTags;
+  }
+  const client = http.client === false ? false : { ...(http.client ?? {}) };
+  if (client && client.ignore === undefined && settings.ignoreOutgoing) client.ignore = settings.ignoreOutgoing;
+  return { ...options, http: { ...http, server, client } };
 }
 
 function parseBoolean(env: Env, variable: string, fallback: boolean): boolean {

@@ -168,4 +168,7 @@ export const REGISTRY: readonly RegistryEntry[] = [
       unpatch: (adapter, namespace) => adapter.unpatchTransportClass?.(namespace.Transport, namespace.Diagnostic),
     },
   }),
+  patchingEntry('pino', () => require('@spanwise/trace-pino'), ['pino']),
+  patchingEntry('winston', () => require('@spanwise/trace-winston'), ['winston']),
+  patchingEntry('bunyan', () => require('@spanwise/trace-bunyan'), ['bunyan']),
 ];

@@ -5,10 +5,11 @@ import type { FastifyTraceOptions } from '@spanwise/trace-fastify';
 import type { HttpClientOptions } from '@spanwise/trace-http';
 import type { IoredisTracingOptions } from '@spanwise/trace-ioredis';
 import type { KoaTraceOptions } from '@spanwise/trace-koa';
+import type { LogCorrelationOptions } from '@spanwise/trace-core';
 import type { Mysql2TracingOptions } from '@spanwise/trace-mysql2';
 
 /** The libraries auto-instrumentation knows, as written in `SPANWISE_ENABLED_INSTRUMENTATIONS` / `..._DISABLED_...`. */
-export const INSTRUMENTATION_NAMES = ['http', 'express', 'koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch'] as const;
+export const INSTRUMENTATION_NAMES = ['http', 'express', 'koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch', 'pino', 'winston', 'bunyan'] as const;
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
 export interface HttpAutoOptions {
@@ -39,6 +40,10 @@ export interface AutoInstrumentOptions {
   mysql2?: Mysql2TracingOptions | false;
   ioredis?: IoredisTracingOptions | false;
   elasticsearch?: ElasticsearchInstrumentationOptions | false;
+  /** Log correlation: `trace_id`/`span_id`/`trace_flags` on each record logged while a span is active. */
+  pino?: LogCorrelationOptions | false;
+  winston?: LogCorrelationOptions | false;
+  bunyan?: LogCorrelationOptions | false;
 }
 
 /** What `instrument()` did for one library. */
@@ -62,4 +67,10 @@ export interface AutoSettings {
   enabled?: InstrumentationName[];
   /** `SPANWISE_DISABLED_INSTRUMENTATIONS`, if set. */
   disabledInstrumentations?: InstrumentationName[];
+  /** `SPANWISE_IGNORE_INCOMING_PATHS`: exact paths, and globs turned into patterns over the path. */
+  ignoreIncoming?: Array<string | RegExp>;
+  /** `SPANWISE_IGNORE_OUTGOING_URLS`: hosts, `host:port`, URL prefixes, and globs over the full URL. */
+  ignoreOutgoing?: Array<string | RegExp>;
+  /** `SPANWISE_HEADERS_AS_TAGS`: request headers recorded as tags on server spans. */
+  headersAsTags?: string[];
 }

@@ -2,7 +2,7 @@ import { ConfigurationError } from '@spanwise/trace-core';
 import { selectInstrumentations, settingsFromEnv, validateOptions } from '../src/config';
 import { INSTRUMENTATION_NAMES } from '../src/types';
 
-const ACCEPTED = 'http, express, koa, fastify, mysql2, ioredis, elasticsearch';
+const ACCEPTED = 'http, express, koa, fastify, mysql2, ioredis, elasticsearch, pino, winston, bunyan';
 
 describe('settingsFromEnv', () => {
   it('reads nothing from an empty environment: everything on', () => {
@@ -42,7 +42,7 @@ describe('selectInstrumentations', () => {
 
   it('applies the enabled list, then the disabled list, saying why each library is off', () => {
     const selection = selectInstrumentations({}, { disabled: false, enabled: ['http', 'express', 'koa'], disabledInstrumentations: ['koa'] });
-    expect(off(selection)).toEqual(['koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch']);
+    expect(off(selection)).toEqual(['koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch', 'pino', 'winston', 'bunyan']);
     expect(selection.get('koa')).toBe('listed in SPANWISE_DISABLED_INSTRUMENTATIONS');
     expect(selection.get('mysql2')).toBe('not in SPANWISE_ENABLED_INSTRUMENTATIONS');
   });
@@ -50,12 +50,12 @@ describe('selectInstrumentations', () => {
   it('a list given in code replaces the same list from the environment; the other list still applies; `false` turns a library off', () => {
     const settings = { disabled: false, enabled: ['http' as const, 'express' as const], disabledInstrumentations: ['express' as const] };
     const selection = selectInstrumentations({ enabled: ['express', 'koa', 'mysql2'], mysql2: false }, settings);
-    expect(off(selection)).toEqual(['http', 'express', 'fastify', 'mysql2', 'ioredis', 'elasticsearch']);
+    expect(off(selection)).toEqual(['http', 'express', 'fastify', 'mysql2', 'ioredis', 'elasticsearch', 'pino', 'winston', 'bunyan']);
     expect(selection.get('http')).toBe('not in the "enabled" option');
     expect(selection.get('express')).toBe('listed in SPANWISE_DISABLED_INSTRUMENTATIONS');
     expect(selection.get('mysql2')).toBe('option mysql2: false');
     const replaced = selectInstrumentations({ disabled: ['http'] }, settings);
-    expect(off(replaced)).toEqual(['http', 'koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch']);
+    expect(off(replaced)).toEqual(['http', 'koa', 'fastify', 'mysql2', 'ioredis', 'elasticsearch', 'pino', 'winston', 'bunyan']);
     expect(replaced.get('http')).toBe('listed in the "disabled" option');
   });
 });
@@ -66,7 +66,7 @@ describe('validateOptions', () => {
   });
 
   it('rejects an unknown option, naming it and the accepted ones', () => {
-    expect(() => validateOptions({ expres: {} } as never)).toThrow('instrument() option "expres" must be one of http, express, koa, fastify, mysql2, ioredis, elasticsearch, enabled, disabled, tracing');
+    expect(() => validateOptions({ expres: {} } as never)).toThrow('instrument() option "expres" must be one of http, express, koa, fastify, mysql2, ioredis, elasticsearch, pino, winston, bunyan, enabled, disabled, tracing');
   });
 
   it('rejects a library option that is neither an object nor false', () => {
@@ -91,5 +91,26 @@ describe('instrument(): option checks of the adapters fail the call', () => {
     expect(() => instrument({ http: { client: { ignroe: [] } as never } })).toThrow('(did you mean "ignore"?)');
     expect(() => instrument({ http: { sever: {} } as never })).toThrow('instrument() http option "sever" must be one of client, server (did you mean "server"?)');
     expect(() => instrument({ http: { server: { headersAsTag: [] } as never } })).toThrow('(did you mean "headersAsTags"?)');
+  });
+});
+
+describe('ignore and header settings from the environment', () => {
+  const { settingsFromEnv, withEnvironmentDefaults, globToRegExp } = jest.requireActual('../src/config') as typeof import('../src/config');
+
+  it('globs: * stays within a path segment, ** crosses them; other characters are literal', () => {
+    expect(globToRegExp('/internal/*', '/').test('/internal/a')).toBe(true);
+    expect(globToRegExp('/internal/*', '/').test('/internal/a/b')).toBe(false);
+    expect(globToRegExp('/static/**', '/').test('/static/a/b.css')).toBe(true);
+    expect(globToRegExp('/a.b', '/').test('/axb')).toBe(false);
+    expect(globToRegExp('http://*.internal/*', '').test('http://consul.internal/v1/health')).toBe(true);
+  });
+
+  it('fill the http server and client options where code sets none; code wins', () => {
+    const settings = settingsFromEnv({ SPANWISE_IGNORE_INCOMING_PATHS: '/health,/internal/*', SPANWISE_IGNORE_OUTGOING_URLS: 'metadata.internal', SPANWISE_HEADERS_AS_TAGS: 'X-Tenant' });
+    const filled = withEnvironmentDefaults({}, settings);
+    expect(filled.http).toEqual({ server: { ignore: ['/health', /^\/internal\/[^/]*$/], headersAsTags: ['x-tenant'] }, client: { ignore: ['metadata.internal'] } });
+    const fromCode = withEnvironmentDefaults({ http: { server: { ignore: '/ping' } } }, settings);
+    expect(fromCode.http).toMatchObject({ server: { ignore: '/ping', headersAsTags: ['x-tenant'] } });
+    expect(withEnvironmentDefaults({ http: false }, settings).http).toBe(false);
   });
 });

@@ -196,8 +196,8 @@ describe('register: apps traced with no code change', () => {
     });
 
     it.each([
-      ['SPANWISE_ENABLED_INSTRUMENTATIONS', 'http,expresss', 'SPANWISE_ENABLED_INSTRUMENTATIONS must be a comma list of http, express, koa, fastify, mysql2, ioredis, elasticsearch, got "http,expresss"'],
-      ['SPANWISE_DISABLED_INSTRUMENTATIONS', 'redis', 'SPANWISE_DISABLED_INSTRUMENTATIONS must be a comma list of http, express, koa, fastify, mysql2, ioredis, elasticsearch, got "redis"'],
+      ['SPANWISE_ENABLED_INSTRUMENTATIONS', 'http,expresss', 'SPANWISE_ENABLED_INSTRUMENTATIONS must be a comma list of http, express, koa, fastify, mysql2, ioredis, elasticsearch, pino, winston, bunyan, got "http,expresss"'],
+      ['SPANWISE_DISABLED_INSTRUMENTATIONS', 'redis', 'SPANWISE_DISABLED_INSTRUMENTATIONS must be a comma list of http, express, koa, fastify, mysql2, ioredis, elasticsearch, pino, winston, bunyan, got "redis"'],
       ['SPANWISE_DISABLED', 'maybe', 'SPANWISE_DISABLED must be true or false, got "maybe"'],
       ['JAEGER_SAMPLER_TYPE', 'sometimes', 'JAEGER_SAMPLER_TYPE must be one of const, probabilistic, ratelimiting, remote, got "sometimes"'],
       ['SPANWISE_LOG_LEVEL', 'loud', 'SPANWISE_LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"'],

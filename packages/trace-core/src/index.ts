@@ -52,6 +52,17 @@ export {
   type IgnoreRule,
 } from './server-span';
 export { hiddenProperty, type HiddenPropertySetter } from './hidden-property';
+export {
+  traceFields,
+  addTraceFields,
+  lacksTraceFields,
+  resolveLogFieldNames,
+  DEFAULT_LOG_FIELDS,
+  type TraceFields,
+  type LogFieldNames,
+  type LogCorrelationOptions,
+} from './log-fields';
+export { redactUrl } from './redact-url';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';

@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { finishSpan, getRedactor, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import { finishSpan, isRecording, recordError, reportFault, redactUrl, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
 import type { ResolvedOptions, TransportRequestOptions, TransportRequestParams, TransportResult } from './types';
 
 export const COMPONENT = '@elastic/elasticsearch';
@@ -133,7 +133,7 @@ export function queryString(querystring: unknown, extra?: Record<string, unknown
   if (!text) text = appendQuery(text, querystring);
   if (extra) text = appendQuery(text, extra);
   if (text === '') return undefined;
-  return getRedactor().url('?' + text).slice(1);
+  return redactUrl('?' + text).slice(1);
 }
 
 function appendQuery(text: string, object: unknown): string {

@@ -6,3 +6,4 @@ export { traceMiddleware, getSpan } from './plugin';
 export { patch, unpatch, patchedVersions, FASTIFY_VERSIONS } from './instrumentation';
 export { routeOf, isServerError } from './utils';
 export type { FastifyTraceOptions, FastifyTracePlugin, FastifyRequestLike } from './types';
+export type { TracedFastifyRequest } from './augment';

@@ -7,11 +7,11 @@ import {
   finishSpan,
   getActiveSpan,
   getConfig,
-  getRedactor,
   injectHeaders,
   isRecording,
   isTracingSuppressed,
   recordError,
+  redactUrl,
   reportFault,
   setTags,
   startClientSpan,
@@ -74,7 +74,7 @@ function startRequestSpan(info: OutgoingRequestInfo, auth: string | undefined, o
 /** The URL as recorded: userinfo (kept only so the redactor marks it) and secret query values replaced. */
 export function redactedUrl(info: Pick<OutgoingRequestInfo, 'url'>, auth: string | undefined): string {
   const url = auth === undefined ? info.url : info.url.replace('//', `//${auth}@`);
-  return getRedactor().url(url);
+  return redactUrl(url);
 }
 
 

@@ -6,3 +6,4 @@ export { traceMiddleware, getSpan } from './middleware';
 export { patch, unpatch } from './instrumentation';
 export { routeOf, isServerError } from './utils';
 export type { KoaTraceOptions, KoaContext, KoaMiddleware } from './types';
+export type { TracedKoaState } from './augment';

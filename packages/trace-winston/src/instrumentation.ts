@@ -1,0 +1,96 @@
+import { Instrumentation, reportFault, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
+import type { Log, WinstonCorrelationOptions, Write } from './types';
+import { argsWithTraceFields, infoWithTraceFields } from './utils';
+
+let names: Required<LogFieldNames> = resolveLogFieldNames(undefined, 'trace-winston patch()');
+
+type LoggerClass = { prototype: Record<string, unknown> };
+/** winston 3's Logger inherits `write` from stream.Transform: the wrapper is an own property to delete on unpatch. */
+const kOwnWrite = Symbol('spanwise.winston.ownWrite');
+
+/**
+ * Where winston is hooked. winston 3: `Logger#write(info)`, which every log call (levels, `log()`, child
+ * loggers, profilers) ends in, synchronously in the caller's context. winston 2: `Logger#log`, whose meta
+ * argument is what its transports write.
+ */
+const instrumentation = new Instrumentation('winston', [
+  {
+    module: 'winston',
+    file: 'lib/winston/logger.js',
+    versions: '>=2.0.0 <4',
+    patch: (exports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(exports as { Logger?: LoggerClass }) : patchWinston3(exports as LoggerClass)),
+    unpatch: (exports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(exports as { Logger?: LoggerClass }) : unpatchWinston3(exports as LoggerClass)),
+  },
+]);
+
+/** winston 2's logger.js exports `{ Logger }`; winston 3's exports the Logger class itself. */
+type LoggerExports = LoggerClass | { Logger?: LoggerClass };
+
+function isWinston2(version: string): boolean {
+  return version.startsWith('2.');
+}
+
+function patchWinston3(Logger: LoggerClass): void {
+  const proto = Logger.prototype;
+  const own = Object.prototype.hasOwnProperty.call(proto, 'write');
+  if (wrapMethod(proto, 'write', wrapWrite)) Object.defineProperty(proto, kOwnWrite, { value: own, configurable: true });
+}
+
+function unpatchWinston3(Logger: LoggerClass): void {
+  const proto = Logger.prototype as Record<string | symbol, unknown>;
+  unwrapMethod(proto, 'write');
+  if (proto[kOwnWrite] === false) delete proto.write;
+  delete proto[kOwnWrite];
+}
+
+function patchWinston2(exports: { Logger?: LoggerClass }): void {
+  wrapMethod(exports.Logger?.prototype, 'log', wrapLog);
+}
+
+function unpatchWinston2(exports: { Logger?: LoggerClass }): void {
+  unwrapMethod(exports.Logger?.prototype, 'log');
+}
+
+function wrapWrite(original: Write): Write {
+  return function tracedWrite(this: unknown, info, ...rest) {
+    const fields = traceFields();
+    if (fields === undefined) return original.call(this, info, ...rest);
+    let record = info;
+    try {
+      record = infoWithTraceFields(info, fields, names);
+    } catch (error) {
+      reportFault('winston log correlation', error);
+    }
+    return original.call(this, record, ...rest);
+  };
+}
+
+function wrapLog(original: Log): Log {
+  return function tracedLog(this: unknown, level, ...args) {
+    const fields = traceFields();
+    if (fields === undefined) return original.call(this, level, ...args);
+    let traced = args;
+    try {
+      traced = argsWithTraceFields(args, fields, names);
+    } catch (error) {
+      reportFault('winston log correlation', error);
+    }
+    return original.call(this, level, ...traced);
+  };
+}
+
+/** Add the active span's ids to every winston record (loggers made before or after). Idempotent; a second call updates the field names. */
+export function patch(options?: WinstonCorrelationOptions): void {
+  names = resolveLogFieldNames(options, 'trace-winston patch() option');
+  instrumentation.enable();
+}
+
+/** Records are written as without Spanwise again. */
+export function unpatch(): void {
+  instrumentation.disable();
+}
+
+/** Versions patched in this process, e.g. `winston@3.19.0`. */
+export function patchedVersions(): string[] {
+  return [...instrumentation.patchedVersions];
+}
