@@ -1,4 +1,4 @@
-import { Instrumentation, reportFault, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
+import { Instrumentation, reportFault, resolveLogCorrelationOptions, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
 import type { BunyanCorrelationOptions, Emit } from './types';
 import { addToRecord } from './utils';
 
@@ -35,7 +35,7 @@ function wrapEmit(original: Emit): Emit {
 
 /** Add the active span's ids to every bunyan record (loggers made before or after). Idempotent; a second call updates the field names. */
 export function patch(options?: BunyanCorrelationOptions): void {
-  names = resolveLogFieldNames(options, 'trace-bunyan patch() option');
+  names = resolveLogCorrelationOptions(options, '@spanwise/trace-bunyan');
   instrumentation.enable();
 }
 

@@ -57,6 +57,7 @@ export {
   addTraceFields,
   lacksTraceFields,
   resolveLogFieldNames,
+  resolveLogCorrelationOptions,
   DEFAULT_LOG_FIELDS,
   type TraceFields,
   type LogFieldNames,

@@ -2,6 +2,8 @@ import type { Span, SpanContext } from 'opentracing';
 import { ConfigurationError } from './config';
 import { getActiveSpan } from './context';
 import { partsFromContext } from './jaeger';
+import { checkOptionKeys, optionKeys } from './options';
+import { checkConfiguration } from './tracer';
 
 /** The ids of a span as log records carry them: W3C hex, as Jaeger and OTLP backends show them. */
 export interface TraceFields {
@@ -85,4 +87,19 @@ export function addTraceFields(record: Record<string, unknown>, fields: TraceFie
 /** True when `record` lacks at least one of the trace fields (so there is something to add). */
 export function lacksTraceFields(record: Record<string, unknown>, names: Required<LogFieldNames>): boolean {
   return record[names.traceId] === undefined || record[names.spanId] === undefined || record[names.traceFlags] === undefined;
+}
+
+const OPTION_KEYS = optionKeys<LogCorrelationOptions>({ fields: true });
+const FIELD_KEYS = optionKeys<LogFieldNames>({ traceId: true, spanId: true, traceFlags: true });
+
+/**
+ * What a log correlation package's `patch(options)` checks when it is called, as every entry point does: option
+ * keys (with a "did you mean"), field names and the `JAEGER_*` configuration. Returns the field names to write.
+ */
+export function resolveLogCorrelationOptions(options: LogCorrelationOptions | undefined, packageName: string): Required<LogFieldNames> {
+  const where = `${packageName} patch()`;
+  checkOptionKeys(options, OPTION_KEYS, where);
+  if (options?.fields !== null && typeof options?.fields === 'object') checkOptionKeys(options.fields, FIELD_KEYS, `${where} fields`);
+  checkConfiguration();
+  return resolveLogFieldNames(options, `${where} option`);
 }

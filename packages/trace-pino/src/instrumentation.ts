@@ -1,4 +1,4 @@
-import { Instrumentation, reportFault, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
+import { Instrumentation, reportFault, resolveLogCorrelationOptions, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
 import type { AsJson, PinoCorrelationOptions, PinoLogger } from './types';
 import * as path from 'path';
 import { withTraceFields, type PinoSymbols } from './utils';
@@ -49,7 +49,7 @@ function wrapAsJson(original: AsJson, chindingsSym: symbol): AsJson {
 
 /** Add the active span's ids to every pino record (loggers made before or after). Idempotent; a second call updates the field names. */
 export function patch(options?: PinoCorrelationOptions): void {
-  names = resolveLogFieldNames(options, 'trace-pino patch() option');
+  names = resolveLogCorrelationOptions(options, '@spanwise/trace-pino');
   instrumentation.enable();
 }
 

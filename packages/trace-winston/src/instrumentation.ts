@@ -1,4 +1,4 @@
-import { Instrumentation, reportFault, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
+import { Instrumentation, reportFault, resolveLogCorrelationOptions, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
 import type { Log, WinstonCorrelationOptions, Write } from './types';
 import { argsWithTraceFields, infoWithTraceFields } from './utils';
 
@@ -81,7 +81,7 @@ function wrapLog(original: Log): Log {
 
 /** Add the active span's ids to every winston record (loggers made before or after). Idempotent; a second call updates the field names. */
 export function patch(options?: WinstonCorrelationOptions): void {
-  names = resolveLogFieldNames(options, 'trace-winston patch() option');
+  names = resolveLogCorrelationOptions(options, '@spanwise/trace-winston');
   instrumentation.enable();
 }
 
