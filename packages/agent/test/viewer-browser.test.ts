@@ -191,6 +191,30 @@ test('filters: service, operation, tag, minimum duration, errors only', async ()
   await expectRoots(roots, ['gateway: GET /error', 'gateway: GET /fanout', 'users-service: GET /users/:id']);
 }, 60_000);
 
+test('filters typed quickly: an older answer arriving after a newer one does not replace it', async () => {
+  await page.goto(`${cli.url}#/`);
+  await expectCount(listRows(page), 3, 15_000);
+  const roots = async (): Promise<string[]> => (await listRows(page).locator('td.root').allTextContents()).sort();
+  // Answers to list requests without a tag filter arrive 1.5 s late, so they come after the tag-filtered one.
+  await page.route('**/api/traces?*', async (route) => {
+    if (!route.request().url().includes('tag=')) await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  try {
+    await page.fill('#f-min', '1');
+    await new Promise((r) => setTimeout(r, 400)); // past the filter debounce: the slow request is under way
+    await page.fill('#f-tag', 'http.status_code=500');
+    await expectRoots(roots, ['gateway: GET /error']);
+    await new Promise((r) => setTimeout(r, 2500)); // the slow, older answer has arrived by now
+    expect(await roots()).toEqual(['gateway: GET /error']);
+  } finally {
+    await page.unroute('**/api/traces?*');
+    await page.fill('#f-tag', '');
+    await page.fill('#f-min', '');
+    await expectRoots(roots, ['gateway: GET /error', 'gateway: GET /fanout', 'users-service: GET /users/:id']);
+  }
+}, 60_000);
+
 /** Self time by a different method than the viewer's: walk the span's time in 1 µs steps... in merged blocks. */
 function independentSelfTimes(spans: JaegerSpan[]): Map<JaegerSpan, number> {
   const out = new Map<JaegerSpan, number>();

@@ -77,6 +77,16 @@
     });
   }
 
+  var STALE = {};
+  /** getJson for a view's refresh: the answer to a request made before a newer one is STALE (filters typed fast). */
+  function latestJson() {
+    var last = 0;
+    return function (url) {
+      var mine = ++last;
+      return getJson(url).then(function (body) { return mine === last ? body : STALE; });
+    };
+  }
+
   function say(text, bad) {
     messageBox.hidden = !text;
     messageBox.textContent = text || '';
@@ -229,10 +239,11 @@
     heading.id = 'list-heading';
     main.append(heading, summary, table);
     var myView = view;
+    var fetchLatest = latestJson();
     view.refresh = function () {
       var q = readFilters().toString();
-      return getJson('api/traces' + (q ? '?' + q : '')).then(function (res) {
-        if (view !== myView) return;
+      return fetchLatest('api/traces' + (q ? '?' + q : '')).then(function (res) {
+        if (view !== myView || res === STALE) return;
         setServices(res.services);
         var focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('tr[data-trace-id]');
         focusedId = focusedId && focusedId.getAttribute('data-trace-id');
@@ -276,10 +287,11 @@
       body);
     main.append(heading, intro, table);
     var myView = view;
+    var fetchLatest = latestJson();
     view.refresh = function () {
       var q = readFilters().toString();
-      return getJson('api/time' + (q ? '?' + q : '')).then(function (rows) {
-        if (view !== myView) return;
+      return fetchLatest('api/time' + (q ? '?' + q : '')).then(function (rows) {
+        if (view !== myView || rows === STALE) return;
         var total = rows.reduce(function (n, r) { return n + r.selfTotal; }, 0) || 1;
         body.replaceChildren.apply(body, rows.map(function (r) {
           var slow = h('td', { class: 'slowest' });
