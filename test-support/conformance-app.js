@@ -6,8 +6,8 @@
 //   /json/:id        JSON with a route parameter
 //   /fail            a handler that throws (the framework's own error response)
 //   /nope            no such route (the framework's 404)
-//   /introspect      what the app sees of its framework's objects: Object.keys and JSON of req, res, ctx,
-//                    ctx.state, request, reply; Fastify's printPlugins() and printRoutes({ includeHooks: true }),
+//   /introspect      what the app sees of its framework's objects: Object.keys, own symbols and JSON of req,
+//                    res, ctx, ctx.state, request, reply; Fastify's printPlugins() and printRoutes({ includeHooks: true }),
 //                    and the app's own `span` request decorator
 //   /fake-timers     installs @sinonjs/fake-timers, makes a span by hand, waits, uninstalls, answers
 const http = require('http');
@@ -21,6 +21,8 @@ function fromFixture(name, fixture) {
 }
 
 const keysOf = (value) => Object.keys(value).sort();
+/** Own symbol properties, enumerable or not (util.inspect and assert.deepStrictEqual show the enumerable ones). */
+const symbolsOf = (value) => Object.getOwnPropertySymbols(value).map(String).sort();
 
 /**
  * A fake-timer episode as an app's test would run one: timers faked for a while (across the tracer's own flush
@@ -63,7 +65,7 @@ function plainHttp() {
     }
     if (url === '/introspect') {
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify({ req: keysOf(req), res: keysOf(res) }));
+      return res.end(JSON.stringify({ req: keysOf(req), res: keysOf(res), reqSymbols: symbolsOf(req), resSymbols: symbolsOf(res) }));
     }
     if (url === '/fake-timers') return void fakeTimerEpisode().then((text) => res.end(text));
     res.statusCode = 404;
@@ -79,7 +81,9 @@ function express(fixture) {
   app.get('/fail', () => {
     throw new Error('handler failed');
   });
-  app.get('/introspect', (req, res) => res.json({ req: keysOf(req), res: keysOf(res), locals: keysOf(res.locals), json: JSON.stringify(res.locals) }));
+  app.get('/introspect', (req, res) =>
+    res.json({ req: keysOf(req), res: keysOf(res), locals: keysOf(res.locals), json: JSON.stringify(res.locals), reqSymbols: symbolsOf(req), resSymbols: symbolsOf(res) }),
+  );
   app.get('/fake-timers', (req, res, next) => fakeTimerEpisode().then((text) => res.send(text), next));
   const server = app.listen(Number(process.env.PORT || 0), '127.0.0.1', () => listening(server));
 }
@@ -108,6 +112,10 @@ function koa(fixture) {
       stateJson: JSON.stringify(ctx.state),
       req: keysOf(ctx.req),
       res: keysOf(ctx.res),
+      ctxSymbols: symbolsOf(ctx),
+      stateSymbols: symbolsOf(ctx.state),
+      reqSymbols: symbolsOf(ctx.req),
+      resSymbols: symbolsOf(ctx.res),
     };
   });
   router.get('/fake-timers', async (ctx) => {
@@ -143,6 +151,10 @@ async function fastify(fixture) {
     routes: app.printRoutes({ includeHooks: true }),
     req: keysOf(request.raw),
     res: keysOf(reply.raw),
+    requestSymbols: symbolsOf(request),
+    replySymbols: symbolsOf(reply),
+    reqSymbols: symbolsOf(request.raw),
+    resSymbols: symbolsOf(reply.raw),
   }));
   app.get('/fake-timers', async () => fakeTimerEpisode());
   await app.listen({ port: Number(process.env.PORT || 0), host: '127.0.0.1' });

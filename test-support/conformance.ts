@@ -27,7 +27,7 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
   { name: "a handler's error: the framework's own error response", path: '/fail' },
   { name: 'no such route: the framework\'s 404', path: '/nope' },
   {
-    name: 'the framework objects the app sees: Object.keys and JSON of req/res/ctx/ctx.state/request/reply, Fastify plugin tree and hooks, the app\'s own span decorator',
+    name: 'the framework objects the app sees: Object.keys, own symbols and JSON of req/res/ctx/ctx.state/request/reply, Fastify plugin tree and hooks, the app\'s own span decorator',
     path: '/introspect',
   },
   { name: 'a request that continues a W3C trace', path: '/json/8', headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },

@@ -126,10 +126,37 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
       sampler: { type: sampler.type, param: sampler.param, hostPort: sampler.hostPort, refreshIntervalMs: sampler.refreshIntervalMs },
     },
     { reporter, logger: jaegerLogger, tags: config.tags, traceId128bit: config.traceId128bit },
-  ) as opentracing.Tracer & { _sampler?: { _refreshIntervalHandle?: NodeJS.Timeout } };
-  tracer._sampler?._refreshIntervalHandle?.unref?.();
+  ) as opentracing.Tracer & { _sampler?: unknown };
+  unrefSamplerTimers(tracer._sampler);
   useHighResolutionClock(tracer);
   return { tracer, reporter };
+}
+
+interface RemoteSamplerTimers {
+  _initialDelayTimeoutHandle?: NodeJS.Timeout | null;
+  _refreshIntervalHandle?: NodeJS.Timeout;
+}
+
+/**
+ * jaeger-client's remote sampler starts a timeout in its constructor (a random delay up to the refresh interval) and
+ * only when that fires starts the refresh interval: both must not keep a process alive. The interval does not exist
+ * yet, so its property becomes an accessor that unrefs whatever is stored. Another sampler shape is left alone.
+ */
+function unrefSamplerTimers(sampler: unknown): void {
+  if (typeof sampler !== 'object' || sampler === null || !('_initialDelayTimeoutHandle' in sampler)) return;
+  const timers = sampler as RemoteSamplerTimers;
+  timers._initialDelayTimeoutHandle?.unref?.();
+  let interval = timers._refreshIntervalHandle;
+  interval?.unref?.();
+  Object.defineProperty(timers, '_refreshIntervalHandle', {
+    configurable: true,
+    enumerable: false,
+    get: () => interval,
+    set: (handle: NodeJS.Timeout | undefined) => {
+      handle?.unref?.();
+      interval = handle;
+    },
+  });
 }
 
 /**

@@ -52,13 +52,26 @@ export interface RequestRecord {
   endTime?: number;
 }
 
-const kRecord = Symbol.for('spanwise.request.record');
-const kIgnored = Symbol.for('spanwise.request.ignored');
-type TracedRequest = IncomingMessage & { [kRecord]?: RequestRecord; [kIgnored]?: boolean };
-type TracedResponse = ServerResponse & { [kRecord]?: RequestRecord };
+/** Marks a request the `ignore` option excluded. */
+const IGNORED = 'ignored';
+type RequestState = RequestRecord | typeof IGNORED;
+
+/**
+ * Each traced request's record, keyed by the request (its response finds it through `res.req`): nothing on the
+ * objects the app inspects (`util.inspect`, `assert.deepStrictEqual`, `Object.getOwnPropertySymbols`). Shared through
+ * the global symbol registry by every copy of this module in the process.
+ */
+const registry = globalThis as { [key: symbol]: WeakMap<object, RequestState> | undefined };
+const REQUEST_STATES_KEY = Symbol.for('spanwise.request.states');
+const requestStates = (registry[REQUEST_STATES_KEY] ??= new WeakMap<object, RequestState>());
 
 export function getRequestRecord(req: IncomingMessage | undefined): RequestRecord | undefined {
-  return (req as TracedRequest | undefined)?.[kRecord];
+  const state = requestStates.get(req as object);
+  return state === IGNORED ? undefined : state;
+}
+
+function responseRecord(res: ServerResponse): RequestRecord | undefined {
+  return getRequestRecord(res.req);
 }
 
 /** The server span of `req`, for handlers that want to tag it. */
@@ -67,7 +80,7 @@ export function getRequestSpan(req: IncomingMessage | undefined): Span | undefin
 }
 
 export function isIgnoredRequest(req: IncomingMessage): boolean {
-  return (req as TracedRequest)[kIgnored] === true;
+  return requestStates.get(req) === IGNORED;
 }
 
 /**
@@ -75,18 +88,17 @@ export function isIgnoredRequest(req: IncomingMessage): boolean {
  * the request then runs untraced.
  */
 export function startServerSpan(req: IncomingMessage, res: ServerResponse, component: string, options: ServerSpanOptions = {}): RequestRecord | undefined {
-  const traced = req as TracedRequest;
-  if (traced[kIgnored]) return undefined;
-  const existing = traced[kRecord];
+  const existing = requestStates.get(req);
+  if (existing === IGNORED) return undefined;
   try {
     if (matchesIgnore(req, options.ignore, component)) {
-      traced[kIgnored] = true;
+      requestStates.set(req, IGNORED);
       // A lower layer already started the span: it is never finished, so never reported.
       if (existing) existing.finished = true;
       return undefined;
     }
     if (existing) return adopt(existing, req, res, component, options);
-    return create(traced, res, component, options);
+    return create(req, res, component, options);
   } catch (error) {
     reportFault(`${component} server span`, error);
     return undefined;
@@ -101,12 +113,11 @@ function adopt(record: RequestRecord, req: IncomingMessage, res: ServerResponse,
   return record;
 }
 
-function create(req: TracedRequest, res: TracedResponse, component: string, options: ServerSpanOptions): RequestRecord {
+function create(req: IncomingMessage, res: ServerResponse, component: string, options: ServerSpanOptions): RequestRecord {
   const method = req.method ?? 'GET';
   const span = startSpan(method, extractContext(req.headers), undefined, TAGS.SPAN_KIND_RPC_SERVER);
   const record: RequestRecord = { span, component, options, finished: false };
-  req[kRecord] = record;
-  res[kRecord] = record;
+  requestStates.set(req, record);
   if (isRecording(span)) {
     span.setTag(TAGS.COMPONENT, component);
     span.setTag(TAGS.HTTP_METHOD, method);
@@ -140,8 +151,8 @@ function patchPrototypesOnce(): void {
 function bindRequestEvents(): void {
   const proto = IncomingMessage.prototype as IncomingMessage & { emit: (...args: unknown[]) => boolean };
   const emit = proto.emit;
-  proto.emit = function emitInRequestSpan(this: TracedRequest) {
-    const record = this[kRecord];
+  proto.emit = function emitInRequestSpan(this: IncomingMessage) {
+    const record = getRequestRecord(this);
     if (record === undefined || record.finished) return emit.apply(this, arguments as unknown as unknown[]);
     return runInSpan(record.span, emit, this, arguments as unknown as unknown[]) as boolean;
   };
@@ -152,8 +163,8 @@ function recordEndTimes(): void {
   const proto = ServerResponse.prototype as unknown as { end: (...args: unknown[]) => unknown };
   const original = proto.end;
   // Same name and arity as the original: code that inspects res.end sees no difference.
-  proto.end = function end(this: TracedResponse, _chunk?: unknown, _encoding?: unknown, _callback?: unknown): unknown {
-    const record = this[kRecord];
+  proto.end = function end(this: ServerResponse, _chunk?: unknown, _encoding?: unknown, _callback?: unknown): unknown {
+    const record = responseRecord(this);
     if (record !== undefined && record.endTime === undefined && !record.finished) record.endTime = wallClockMs();
     return original.apply(this, arguments as unknown as unknown[]);
   };
@@ -242,21 +253,21 @@ export function isClientError(error: unknown): boolean {
   return typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
 }
 
-function onResponseFinish(this: TracedResponse): void {
+function onResponseFinish(this: ServerResponse): void {
   finishServerSpan(this, false);
 }
 
-function onResponseClose(this: TracedResponse): void {
+function onResponseClose(this: ServerResponse): void {
   finishServerSpan(this, !(this.writableFinished ?? this.finished));
 }
 
-function finishServerSpan(res: TracedResponse, aborted: boolean): void {
-  const record = res[kRecord];
+function finishServerSpan(res: ServerResponse, aborted: boolean): void {
+  const record = responseRecord(res);
   if (!record || record.finished) return;
   record.finished = true;
   const span = record.span;
   try {
-    const req = res.req as TracedRequest;
+    const req = res.req;
     resolveRoute(record);
     span.setOperationName(operationName(record, req));
     if (isRecording(span)) {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { freePort } from '../../../test-support/servers';
 
 const script = (name: string) => path.join(__dirname, 'processes', name);
 
@@ -29,6 +30,20 @@ describe('tracer lifecycle in real processes', () => {
     expect(result.ms).toBeLessThan(5000);
     expect(await agent.waitForSpans(10, 3000)).toHaveLength(10);
   });
+
+  // jaeger-client's remote sampler first waits a random part of the refresh interval (a timeout set in its
+  // constructor), then refreshes on an interval: neither may hold the process. The sampling endpoint is a closed port.
+  it.each([
+    ['its first refresh timeout (default 60 s interval)', {}],
+    ['its refresh interval, started while the script was still busy', { JAEGER_SAMPLER_REFRESH_INTERVAL: '50', LINGER_MS: '400' }],
+  ])('JAEGER_SAMPLER_TYPE=remote: a short script exits by itself, not held by %s, and delivers its span', async (_, extra: Record<string, string>) => {
+    const samplingPort = await freePort();
+    const env = tracingEnv(agent, 'remote-sampler', { JAEGER_SAMPLER_TYPE: 'remote', JAEGER_SAMPLER_MANAGER_HOST_PORT: `127.0.0.1:${samplingPort}`, ...extra });
+    const result = await runScript(script('remote-sampler.js'), env, { timeoutMs: 15000 });
+    expect(result.code).toBe(0);
+    const spans = await agent.waitForSpans(1, 3000);
+    expect(spans.map((s) => s.operationName)).toEqual(['sampled-remotely']);
+  }, 25000);
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s without an app handler: spans delivered, the process dies of the signal as usual', async (signal) => {
     const app = await startApp(script('signal-server.js'), tracingEnv(agent, 'sig', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000' }));

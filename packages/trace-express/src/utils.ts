@@ -11,13 +11,16 @@ import type { LayerLike, NextFunction, RouteLike } from './types';
 
 /** The mount pattern of a layer added by `use(path, ...)`; absent for middleware mounted at '/'. */
 export const kMountPattern = Symbol.for('spanwise.express.mountPattern');
-/** Per request: the mount patterns of the layers currently handling it, outermost first. */
-const kMountStack = Symbol.for('spanwise.express.mountStack');
+/**
+ * Per request: the mount patterns of the layers currently handling it, outermost first. Kept beside the request, not
+ * on it, so the app's `util.inspect(req)` and `Object.getOwnPropertySymbols(req)` are what they are without tracing.
+ */
+const mountStacks = new WeakMap<IncomingMessage, string[]>();
 /** Per route with a non-string path: its pattern, stringified once. */
 const kRoutePattern = Symbol.for('spanwise.express.routePattern');
 
 type MarkedLayer = LayerLike & { [kMountPattern]?: string };
-type RequestWithMounts = IncomingMessage & { [kMountStack]?: string[]; baseUrl?: string };
+type RequestWithBase = IncomingMessage & { baseUrl?: string };
 type PatternedRoute = RouteLike & { [kRoutePattern]?: string };
 
 /**
@@ -74,7 +77,7 @@ export function mountPatternOfLayer(layer: LayerLike): string | undefined {
 export function enterMount(req: IncomingMessage, pattern: string, next: NextFunction): NextFunction {
   let stack: string[];
   try {
-    stack = (req as RequestWithMounts)[kMountStack] ??= [];
+    stack = mountStackOf(req);
   } catch (error) {
     reportFault('express route capture', error);
     return next;
@@ -85,6 +88,12 @@ export function enterMount(req: IncomingMessage, pattern: string, next: NextFunc
     if (stack.length > depth) stack.length = depth;
     return next.apply(this, arguments as unknown as [unknown]);
   };
+}
+
+function mountStackOf(req: IncomingMessage): string[] {
+  let stack = mountStacks.get(req);
+  if (stack === undefined) mountStacks.set(req, (stack = []));
+  return stack;
 }
 
 function routePatternOf(route: RouteLike): string {
@@ -100,13 +109,13 @@ function routePatternOf(route: RouteLike): string {
  */
 export function fullRouteOf(req: IncomingMessage, route: RouteLike): string {
   const own = routePatternOf(route);
-  const stack = (req as RequestWithMounts)[kMountStack];
+  const stack = mountStacks.get(req);
   if (stack !== undefined && stack.length !== 0) {
     let prefix = stack[0];
     for (let i = 1; i < stack.length; i++) prefix = joinPattern(prefix, stack[i]);
     return joinPattern(prefix, own);
   }
-  const baseUrl = (req as RequestWithMounts).baseUrl;
+  const baseUrl = (req as RequestWithBase).baseUrl;
   return typeof baseUrl === 'string' && baseUrl !== '' ? joinPattern(baseUrl, own) : own;
 }
 
