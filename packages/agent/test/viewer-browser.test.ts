@@ -167,6 +167,8 @@ test('filters: service, operation, tag, minimum duration, errors only', async ()
   const roots = async (): Promise<string[]> => (await listRows(page).locator('td.root').allTextContents()).sort();
 
   await page.check('#f-errors');
+  // at once, not after the refresh's debounce: a click on a row right away and Back must keep the filter
+  expect(new URL(page.url()).hash).toBe('#/?errors=1');
   await expectRoots(roots, ['gateway: GET /error']);
   await expect(listRows(page).locator('td.errors').textContent()).resolves.toBe('✖ 1');
   await listRows(page).locator('a').click();

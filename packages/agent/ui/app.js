@@ -153,15 +153,15 @@
     document.getElementById('nav-time').href = filterHash('time');
   }
 
+  // The address follows the form at once (a click away and back keeps the filter even while the
+  // refresh is still debounced); only the request to the server waits for typing to pause.
   var filterTimer = 0;
   function onFilterInput() {
+    updateLinks();
+    if (view.name === 'list' || view.name === 'time') history.replaceState(null, '', filterHash(view.name));
     clearTimeout(filterTimer);
     filterTimer = setTimeout(function () {
-      updateLinks();
-      if (view.name === 'list' || view.name === 'time') {
-        history.replaceState(null, '', filterHash(view.name));
-        view.refresh();
-      }
+      if ((view.name === 'list' || view.name === 'time') && view.refresh) view.refresh();
     }, 200);
   }
   filtersForm.addEventListener('input', onFilterInput);
