@@ -112,7 +112,7 @@ function sink() {
         if (r.err || r.value.body.batch.spans.length !== n) throw r.err || new Error('count mismatch');
       }
       spans += n;
-    } catch (err) {
+    } catch {
       errors++;
     }
   });

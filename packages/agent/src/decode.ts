@@ -81,7 +81,7 @@ export function decodeAgentPacket(buf: Buffer): DecodedSpan[] {
     try {
       res = thrift().Agent.emitBatch.argumentsMessageRW.readFrom(buf, 0);
     } catch (e) {
-      throw new Error(`not a Thrift binary emitBatch message: ${(e as Error).message}`);
+      throw new Error(`not a Thrift binary emitBatch message: ${(e as Error).message}`, { cause: e });
     }
     if (res.err) throw new Error(`not a Thrift binary emitBatch message: ${res.err.message}`);
     if (res.value.name !== 'emitBatch') throw new Error(`unexpected Thrift method ${JSON.stringify(res.value.name)}, expected "emitBatch"`);
@@ -98,7 +98,7 @@ export function decodeBatch(buf: Buffer): DecodedSpan[] {
   try {
     res = thrift().modules.jaeger.Batch.rw.readFrom(buf, 0);
   } catch (e) {
-    throw new Error(`not a Thrift binary Batch: ${(e as Error).message}`);
+    throw new Error(`not a Thrift binary Batch: ${(e as Error).message}`, { cause: e });
   }
   if (res.err) throw new Error(`not a Thrift binary Batch: ${res.err.message}`);
   return convertBatch(res.value);

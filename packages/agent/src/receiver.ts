@@ -77,7 +77,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<AgentRecei
 
   const check = (): void => {
     for (const w of waiters) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = w.test(spans);
       } catch (e) {

@@ -9,6 +9,11 @@ import * as path from 'path';
 import { normalizeId } from '@spanwise/agent';
 import { closeTracer, encodeCompactEmitBatch, jaeger, sendUdp, silentLogger, udpTracer, type CV } from './helpers';
 
+interface TraceList {
+  traces: Array<{ rootService: string; rootOperation: string }>;
+  stats: Record<string, number>;
+}
+
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.resolve(__dirname, '../dist/cli.js');
 
@@ -75,7 +80,7 @@ test('prints the bound port, a waterfall per completed trace, and writes --out o
 
   const traceId = normalizeId(root.context().toTraceId());
   await waitForOutput(proc, () => stdout, new RegExp(`Trace ${traceId}  2 spans[^]*GET /cli[^]*db\\.query`));
-  expect(stdout).not.toMatch(/\u001b\[/); // not a TTY: no colour
+  expect(stdout).not.toContain('\u001b[');  // not a TTY: no colour
   expect(stdout).toMatch(/✖ +└ cli-svc: db\.query/);
 
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -85,7 +90,7 @@ test('prints the bound port, a waterfall per completed trace, and writes --out o
   const json = JSON.parse(fs.readFileSync(out, 'utf8'));
   expect(json.data).toHaveLength(1);
   expect(json.data[0].traceID).toBe(traceId);
-  expect(json.data[0].spans.map((s: any) => s.operationName).sort()).toEqual(['GET /cli', 'db.query']);
+  expect(json.data[0].spans.map((s: { operationName: string }) => s.operationName).sort()).toEqual(['GET /cli', 'db.query']);
   expect(Object.values(json.data[0].processes)).toEqual([expect.objectContaining({ serviceName: 'cli-svc' })]);
 }, 30_000);
 
@@ -110,13 +115,13 @@ test('--collector-port accepts jaeger-client HTTP posts; --quiet prints no water
   await closeTracer(tracer);
   // the trace completes after --idle-ms and is then written to --out
   const deadline = Date.now() + 10_000;
-  let saved: any;
+  let saved: { data: Array<{ traceID: string; spans: Array<{ operationName: string }> }> } | undefined;
   while (Date.now() < deadline) {
     saved = JSON.parse(fs.readFileSync(out, 'utf8'));
-    if (saved.data.length) break;
+    if (saved?.data.length) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  expect(saved.data[0].spans[0]).toMatchObject({ operationName: 'via-http', spanID: normalizeId(span.context().toSpanId()) });
+  expect(saved?.data[0].spans[0]).toMatchObject({ operationName: 'via-http', spanID: normalizeId(span.context().toSpanId()) });
 
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   proc.kill('SIGINT');
@@ -169,8 +174,8 @@ test('--ui serves the viewer on 127.0.0.1 with --load\'s traces and the bounds g
   let stdout = '';
   proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const [, url] = await waitForOutput(proc, () => stdout, /^spanwise-agent listening on udp:\/\/127\.0\.0\.1:\d+\nspanwise-agent viewer on (http:\/\/127\.0\.0\.1:\d+\/)\n/);
-  const list = async (): Promise<any> => (await fetch(`${url}api/traces`)).json();
-  expect((await list()).traces.map((t: any) => t.rootOperation)).toEqual(['op2', 'op1']);
+  const list = async (): Promise<TraceList> => (await fetch(`${url}api/traces`)).json() as Promise<TraceList>;
+  expect((await list()).traces.map((t) => t.rootOperation)).toEqual(['op2', 'op1']);
   const page = await fetch(url);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
   expect(await page.text()).toMatch(/<script src="app\.js">/);
@@ -187,7 +192,7 @@ test('--ui serves the viewer on 127.0.0.1 with --load\'s traces and the bounds g
     await new Promise((r) => setTimeout(r, 50));
     body = await list();
   }
-  expect(body.traces.map((t: any) => t.rootOperation)).toEqual(['live', 'op2']); // --max-traces 2: op1 forgotten
+  expect(body.traces.map((t) => t.rootOperation)).toEqual(['live', 'op2']); // --max-traces 2: op1 forgotten
   expect(body.stats).toMatchObject({ traces: 2, evictedTraces: 1 });
 
   // the Thrift compact protocol (other Jaeger clients, port 6831 format) reaches the viewer too
@@ -198,7 +203,7 @@ test('--ui serves the viewer on 127.0.0.1 with --load\'s traces and the bounds g
     await new Promise((r) => setTimeout(r, 50));
     body = await list();
   }
-  expect(body.traces.map((t: any) => `${t.rootService} ${t.rootOperation}`)).toEqual(['compact-svc compact-op', 'live-svc live']);
+  expect(body.traces.map((t) => `${t.rootService} ${t.rootOperation}`)).toEqual(['compact-svc compact-op', 'live-svc live']);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   proc.kill('SIGTERM');
   expect(await exited).toBe(0);

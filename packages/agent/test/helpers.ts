@@ -1,5 +1,6 @@
 /* Test helpers: encoders for the wire formats (independent of the decoder under test) and jaeger-client setup. */
 import * as dgram from 'dgram';
+import type { Tracer } from 'opentracing';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -7,20 +8,23 @@ const { Thrift } = require('thriftrw');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const jaeger = require('jaeger-client');
 
+/** jaeger-client has no types: the part of its tracer the tests use. */
+export type JaegerTracer = Tracer & { close(done?: () => void): void };
+
 const idl = path.join(path.dirname(require.resolve('jaeger-client/package.json')), 'dist/src/thriftrw-idl/agent.thrift');
 const thrift = new Thrift({ entryPoint: idl, allowFilesystemAccess: true, allowOptionalArguments: true });
 
 export const silentLogger = { info() {}, error() {} };
 
 /** A real jaeger-client tracer reporting over UDP (binary emitBatch) to the given port. */
-export function udpTracer(port: number, serviceName = 'svc', options: Record<string, unknown> = {}): any {
+export function udpTracer(port: number, serviceName = 'svc', options: Record<string, unknown> = {}): JaegerTracer {
   return jaeger.initTracer(
     { serviceName, sampler: { type: 'const', param: 1 }, reporter: { agentHost: '127.0.0.1', agentPort: port, flushIntervalMs: 10 } },
     { logger: silentLogger, ...options },
   );
 }
 
-export function closeTracer(tracer: any): Promise<void> {
+export function closeTracer(tracer: JaegerTracer): Promise<void> {
   return new Promise((resolve) => tracer.close(() => resolve()));
 }
 

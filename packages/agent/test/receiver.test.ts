@@ -1,12 +1,13 @@
 import { startAgent, normalizeId, type AgentReceiver, type DecodedSpan } from '@spanwise/agent';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const opentracing = require('opentracing');
-import { closeTracer, encodeBinaryEmitBatch, i64, jaeger, sendUdp, silentLogger, udpTracer } from './helpers';
+import type { Span } from 'opentracing';
+import { closeTracer, encodeBinaryEmitBatch, i64, jaeger, sendUdp, silentLogger, udpTracer, type JaegerTracer } from './helpers';
 
 const T0 = 1_700_000_000_000; // ms
 
 let agent: AgentReceiver | undefined;
-let tracer: any;
+let tracer: JaegerTracer | undefined;
 
 afterEach(async () => {
   if (tracer) await closeTracer(tracer);
@@ -127,25 +128,25 @@ describe('UDP agent with a real jaeger-client tracer', () => {
     tracer = udpTracer(agent.port);
     const ctx64 = tracer.extract('http_headers', { 'uber-trace-id': '0000000000000abc:0000000000000def:0:1' });
     const ctx128 = tracer.extract('http_headers', { 'uber-trace-id': '0000000000000001ffffffffffffffff:00000000000000aa:0:1' });
-    const a = tracer.startSpan('a', { childOf: ctx64 });
-    const b = tracer.startSpan('b', { childOf: ctx128 });
+    const a = tracer.startSpan('a', { childOf: ctx64 ?? undefined });
+    const b = tracer.startSpan('b', { childOf: ctx128 ?? undefined });
     a.finish();
     b.finish();
     // generated ids with a leading zero nibble are printed by jaeger-client without it
-    let z: any;
+    let z: Span | undefined;
     for (let i = 0; i < 1000 && !z; i++) {
       const s = tracer.startSpan('probe');
       if (s.context().toSpanId().length < 16) z = s;
     }
     expect(z).toBeDefined();
-    z.setOperationName('leading-zero');
-    z.finish();
+    z!.setOperationName('leading-zero');
+    z!.finish();
     expect(normalizeId('abc')).toBe('0000000000000abc');
     const spans = await agent.waitForSpans(3);
     const zd = byOp(spans, 'leading-zero');
     expect(zd.spanId).toMatch(/^0[0-9a-f]{15}$/);
-    expect(zd.spanId).toBe(normalizeId(z.context().toSpanId()));
-    expect(zd.traceId).toBe(normalizeId(z.context().toTraceId()));
+    expect(zd.spanId).toBe(normalizeId(z!.context().toSpanId()));
+    expect(zd.traceId).toBe(normalizeId(z!.context().toTraceId()));
     expect(byOp(spans, 'a').traceId).toBe('0000000000000abc');
     expect(byOp(spans, 'a').parentSpanId).toBe('0000000000000def');
     expect(byOp(spans, 'a').traceId).toBe(normalizeId(a.context().toTraceId()));
@@ -181,7 +182,7 @@ describe('HTTP collector endpoint', () => {
         reporter: { collectorEndpoint: `http://127.0.0.1:${agent.collectorPort}/api/traces`, flushIntervalMs: 10 },
       },
       { logger: silentLogger },
-    );
+    ) as JaegerTracer;
     const parent = tracer.startSpan('http-parent', { tags: { n: 1, s: 'x' } });
     const child = tracer.startSpan('http-child', { childOf: parent });
     child.log({ event: 'e' });

@@ -13,7 +13,7 @@ test('serves the page, the timing module for the page, and announces changed tra
     expect(viewer.url).toBe(`http://127.0.0.1:${viewer.port}/`);
     const timing = await (await fetch(`${viewer.url}timing.js`)).text();
     const sandbox: { SpanwiseTiming?: { percentile(v: number[], p: number): number } } = {};
-    new Function('window', timing)(sandbox); // eslint-disable-line no-new-func
+    new Function('window', timing)(sandbox);
     expect(sandbox.SpanwiseTiming!.percentile([1, 2, 3], 50)).toBe(2);
 
     const controller = new AbortController();
