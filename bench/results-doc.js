@@ -23,11 +23,11 @@ function render(kind, blocks) {
     .join('\n\n');
 }
 
-/** Writes `body` as the `kind` results of this Node major. */
+/** Writes `body` as the `kind` results of this Node major; without them, regenerates the file from the intro and the blocks it has. */
 function writeResultsDoc(docPath, intro, kind, body) {
   const major = Number(process.versions.node.split('.')[0]);
   const blocks = readBlocks(fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '');
-  blocks.set(`${kind} ${major}`, { kind, major, body: body.trim() });
+  if (kind !== undefined) blocks.set(`${kind} ${major}`, { kind, major, body: body.trim() });
   const placed = new Set();
   let text = intro.trimEnd().replace(PLACEHOLDER, (_, placeholderKind) => {
     placed.add(placeholderKind);

@@ -119,7 +119,8 @@ async function main() {
       const failures = results.filter((r) => !r.spansOk || r.errors);
       const tables = `${overviewTable(results)}\n\n${detailTable(results)}`;
       console.log(`\nMinimal apps, Node ${process.version} (load average at end ${loadAverage()}):\n\n${tables}\n`);
-      for (const r of failures) console.log(`WARNING: ${r.app} / ${r.variant}: ${r.errors} errors, ${r.spansPerRequest.toFixed(2)} spans per request (expected ${r.expectedSpans ?? 'any'})`);
+      for (const r of failures) console.log(`FAILED: ${r.app} / ${r.variant}: ${r.errors} errors, ${r.spansPerRequest.toFixed(2)} spans per request (expected ${r.expectedSpans ?? 'any'})`);
+      if (failures.length) process.exitCode = 1; // a variant that loses spans or fails requests is not measured honestly
       writeDoc('minimal', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machineLine()}; load average at end ${loadAverage()}.\n\n${versions}.\n\n${settings}, medians of ${options.rounds} rotating rounds.\n\n${tables}`);
     }
     if (options.suite !== 'minimal') {
