@@ -110,7 +110,8 @@ async function main() {
   checkVariants(sinks);
   const date = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
   const settings = `${options.duration} s measured after ${options.warmup} s of warm-up, ${options.connections} connections`;
-  console.log(`spanwise bench on Node ${process.version}, ${date}\n${machineLine()}`);
+  const machine = machineLine(); // with the load average at the start
+  console.log(`spanwise bench on Node ${process.version}, ${date}\n${machine}`);
   try {
     if (options.suite !== 'heavier') {
       const versions = versionsLine({ spanwiseRoot: options.spanwiseRoot, otelDir: otelDir() });
@@ -121,13 +122,13 @@ async function main() {
       console.log(`\nMinimal apps, Node ${process.version} (load average at end ${loadAverage()}):\n\n${tables}\n`);
       for (const r of failures) console.log(`FAILED: ${r.app} / ${r.variant}: ${r.errors} errors, ${r.spansPerRequest.toFixed(2)} spans per request (expected ${r.expectedSpans ?? 'any'})`);
       if (failures.length) process.exitCode = 1; // a variant that loses spans or fails requests is not measured honestly
-      writeDoc('minimal', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machineLine()}; load average at end ${loadAverage()}.\n\n${versions}.\n\n${settings}, medians of ${options.rounds} rotating rounds.\n\n${tables}`);
+      writeDoc('minimal', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machine}; load average at end ${loadAverage()}.\n\n${versions}.\n\n${settings}, medians of ${options.rounds} rotating rounds.\n\n${tables}`);
     }
     if (options.suite !== 'minimal') {
       const results = await runHeavier(sinks);
       const table = heavierTable(results);
       console.log(`\nHeavier apps (test-apps services), Node ${process.version}:\n\n${table}\n`);
-      writeDoc('heavier', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machineLine()}.\n\n${settings}, medians of ${options.pairs} alternating pairs.\n\n${table}`);
+      writeDoc('heavier', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machine}; load average at end ${loadAverage()}.\n\n${settings}, medians of ${options.pairs} alternating pairs.\n\n${table}`);
     }
   } finally {
     await sinks.close();
