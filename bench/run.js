@@ -1,42 +1,30 @@
 #!/usr/bin/env node
 /**
- * npm run bench — throughput of traced vs untraced services (a script, not a timed test).
+ * npm run bench — what tracing costs per request (a script, not a timed test). See docs/benchmarks.md for the method.
  *
- * For each scenario: alternating rounds untraced / traced (100% sampling, spans really sent over UDP to a local
- * receiver that decodes and counts them), autocannon as the load generator. The app is pinned to CPU 1 and the load
- * generator to CPU 0 when `taskset` exists. Reports req/s, p99 and the traced/untraced ratio (median of the pairs),
- * and spans delivered per request, and writes docs/benchmarks.md. The OpenTelemetry variant (bench/otel) exports OTLP/HTTP
- * to a counting sink in this process instead (its spans delivered come from that sink).
- *
- * Options (env): BENCH_DURATION (s per round, default 5), BENCH_PAIRS (default 3), BENCH_CONNECTIONS (default 32),
- * BENCH_ONLY (substring of scenario names), BENCH_NO_WRITE=1 (do not write docs/benchmarks.md); the same as flags
- * (`npm run bench -- --duration 1`), and `--node 24` / SPANWISE_BENCH_NODE to run on another Node (bench/options.js).
+ * Two suites: the minimal apps (bench/minimal: Express 4 and 5, Koa 3, Fastify 5 and an Express 4 + mysql2 + ioredis
+ * endpoint, each answering GET /users/:id with nothing else registered, untraced / context only / unsampled / sampled /
+ * register / OpenTelemetry / dd-trace) and the heavier apps (bench/scenarios.js: the test-apps services, with many
+ * routes and middlewares). Spans are really sent to receivers in this process that count them. `--micro` runs the
+ * micro-benchmark of the hot paths instead (bench/micro.js). Options: bench/options.js (`npm run bench -- --help`).
  */
 require('./options').applyOptions(__filename);
-const { execFileSync, spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const autocannon = require('autocannon');
-const { startAgent } = require('@spanwise/agent');
-const { startOtlpSink } = require('./otel/otlp-sink');
+const { benchOptions, USAGE } = require('./options');
+const { pinSelf } = require('./processes');
+const { measureRound, median } = require('./measure');
+const { startSinks } = require('./sinks');
+const { machineLine, versionsLine, loadAverage } = require('./environment');
 const { writeResultsDoc } = require('./results-doc');
+const { runMinimalSuite, variants: minimalVariants, otelDir } = require('./minimal/suite');
+const { detailTable, overviewTable } = require('./minimal/tables');
 const scenarios = require('./scenarios');
 
 const ROOT = path.resolve(__dirname, '..');
-const DURATION = Number(process.env.BENCH_DURATION || 5);
-const PAIRS = Number(process.env.BENCH_PAIRS || 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 32);
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return os.cpus().length > 1;
-  } catch {
-    return false;
-  }
-})();
+const options = benchOptions();
 
-/** Environment of the app for one variant: where its spans go (the Jaeger agent receiver, or the OTLP sink). */
+/** Environment of a heavier app for one variant: where its spans go (the Jaeger agent receiver, or the OTLP sink). */
 function serviceEnv(scenario, variant, sinks) {
   const env = { ...process.env, PORT: '0', JAEGER_SERVICE_NAME: `bench-${variant.name}`, ...scenario.env, ...variant.env };
   if (variant.traced) Object.assign(env, { JAEGER_AGENT_HOST: '127.0.0.1', JAEGER_AGENT_PORT: String(sinks.agent.port) });
@@ -44,101 +32,29 @@ function serviceEnv(scenario, variant, sinks) {
   return env;
 }
 
-function startService(scenario, variant, sinks) {
-  const env = serviceEnv(scenario, variant, sinks);
-  const script = path.join(ROOT, scenario.app);
-  const nodeArgs = (variant.nodeArgs ?? []).map((arg) => arg.replace(/^bench\//, `${__dirname}/`));
-  const command = hasTaskset ? 'taskset' : process.execPath;
-  const args = hasTaskset ? ['-c', '1', process.execPath, ...nodeArgs, script] : [...nodeArgs, script];
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: path.dirname(script) });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${scenario.app} did not start:\n${out}`)), 20000);
-    child.stdout.on('data', () => {
-      const match = /LISTENING (\d+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve({ port: Number(match[1]), child, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }) });
-    });
-    child.once('exit', (code) => reject(new Error(`${scenario.app} exited with ${code}:\n${out}`)));
-  });
-}
-
-/** CPU seconds (user + system) the process has used, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
-
-function load(url) {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: DURATION, pipelining: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-function pinSelf() {
-  if (hasTaskset) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-}
-
-/**
- * Spans delivered for the requests of the measured load: those that started after it began, so spans of the warm-up
- * that were still queued in the app when it ended are not counted.
- */
-function spansDelivered(variant, sinks, sinceMs) {
-  if (variant.otlp) return sinks.otlp.countSince(sinceMs);
-  return sinks.agent.spans.reduce((n, span) => (span.startTime >= sinceMs * 1000 ? n + 1 : n), 0);
-}
-
-async function round(scenario, variant, sinks) {
-  const service = await startService(scenario, variant, sinks);
-  try {
-    const url = `http://127.0.0.1:${service.port}${scenario.path}`;
-    await load(url.replace(/\d+$/, '1')).catch(() => {}); // warm-up is the first second of JIT; short on purpose
-    sinks.agent.clear();
-    sinks.otlp.clear();
-    const startMs = Date.now();
-    const cpuBefore = cpuSeconds(service.child.pid);
-    const result = await load(url);
-    const cpuAfter = cpuSeconds(service.child.pid);
-    await service.stop(); // flushes what is buffered
-    await new Promise((r) => setTimeout(r, 300));
-    const requests = result.requests.total;
-    const cpuPerRequest = cpuBefore === undefined || cpuAfter === undefined ? NaN : ((cpuAfter - cpuBefore) * 1e6) / Math.max(1, requests);
-    return { rps: result.requests.average, p99: result.latency.p99, requests, errors: result.errors + result.non2xx, spans: spansDelivered(variant, sinks, startMs), cpuPerRequest };
-  } finally {
-    service.child.kill('SIGKILL');
-  }
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 async function runScenario(scenario, sinks) {
-  const variants = scenario.variants;
-  const rows = Object.fromEntries(variants.map((v) => [v.name, []]));
-  for (let pair = 0; pair < PAIRS; pair++) {
-    const order = pair % 2 === 0 ? variants : [...variants].reverse();
+  const chosen = scenario.variants.filter((v, i) => i === 0 || !options.variants || options.variants.some((key) => v.name.includes(key)));
+  const rows = Object.fromEntries(chosen.map((v) => [v.name, []]));
+  for (let pair = 0; pair < options.pairs; pair++) {
+    const order = pair % 2 === 0 ? chosen : [...chosen].reverse();
     for (const variant of order) {
-      const r = await round(scenario, variant, sinks);
+      const script = path.join(ROOT, scenario.app);
+      const nodeArgs = (variant.nodeArgs ?? []).map((arg) => arg.replace(/^bench\//, `${__dirname}/`));
+      const how = { path: scenario.path, duration: options.duration, warmup: options.warmup, connections: options.connections };
+      const r = await measureRound({ script, env: serviceEnv(scenario, variant, sinks), nodeArgs }, how, sinks.sinkOf(variant.otlp ? 'otlp' : variant.traced ? 'jaeger' : undefined));
       rows[variant.name].push(r);
-      process.stdout.write(`  ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | CPU ${r.cpuPerRequest.toFixed(0)} µs/req | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}\n`);
+      console.log(`  [heavier] ${scenario.name} | ${variant.name.padEnd(22)} | ${r.rps.toFixed(0).padStart(6)} req/s | p99 ${r.p99} ms | CPU ${r.cpuPerRequest.toFixed(0)} µs/req | spans/req ${(r.spans / Math.max(1, r.requests)).toFixed(2)}`);
     }
   }
-  const base = rows[variants[0].name];
-  return variants.map((variant) => {
+  const base = rows[chosen[0].name];
+  return chosen.map((variant) => {
     const runs = rows[variant.name];
-    const ratios = runs.map((r, i) => r.rps / base[i].rps);
     return {
       scenario: scenario.name,
       variant: variant.name,
       rps: median(runs.map((r) => r.rps)),
       p99: median(runs.map((r) => r.p99)),
-      ratio: median(ratios),
+      ratio: median(runs.map((r, i) => r.rps / base[i].rps)),
       spansPerRequest: median(runs.map((r) => r.spans / Math.max(1, r.requests))),
       cpuPerRequest: median(runs.map((r) => r.cpuPerRequest)),
       errors: runs.reduce((n, r) => n + r.errors, 0),
@@ -147,8 +63,8 @@ async function runScenario(scenario, sinks) {
   });
 }
 
-function table(results) {
-  const lines = ['| scenario | variant | req/s (median) | p99 ms | app CPU µs / request | traced/untraced req/s | spans delivered / request | target |', '|---|---|---:|---:|---:|---:|---:|---|'];
+function heavierTable(results) {
+  const lines = ['| heavier app | variant | req/s (median) | p99 ms | app CPU µs / request | traced/untraced req/s | spans delivered / request | target |', '|---|---|---:|---:|---:|---:|---:|---|'];
   for (const r of results) {
     const ratio = r.variant === 'untraced' ? '1.00' : r.ratio.toFixed(2);
     const target = r.target ? `≥ ${r.target} ${r.ratio >= r.target ? '✔' : '✘'}` : '';
@@ -157,47 +73,66 @@ function table(results) {
   return lines.join('\n');
 }
 
-function machine() {
-  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  const versions = ['express', 'jaeger-client', 'autocannon', '@opentelemetry/sdk-node', '@opentelemetry/auto-instrumentations-node'].map((name) => {
-    try {
-      return `${name} ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version}`;
-    } catch {
-      return `${name} ?`;
+async function runHeavier(sinks) {
+  if (options.spanwiseRoot !== ROOT) console.log('  heavier apps: --spanwise-root does not apply (the test-apps load this checkout)');
+  const results = [];
+  for (const scenario of scenarios.filter((s) => !options.only || s.name.includes(options.only))) {
+    if (scenario.available && !scenario.available()) {
+      console.log(`  [heavier] ${scenario.name}: skipped (${scenario.unavailableReason})`);
+      continue;
     }
-  });
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${versions.join(', ')}; app pinned to CPU 1 and load generator to CPU 0: ${hasTaskset ? 'yes' : 'no (taskset missing)'}`;
+    if (scenario.setup) Object.assign(scenario.env, await scenario.setup());
+    results.push(...(await runScenario(scenario, sinks)));
+  }
+  return results;
+}
+
+function checkVariants(sinks) {
+  const known = minimalVariants({ spanwiseRoot: options.spanwiseRoot, sinks }).map((v) => v.key);
+  const unknown = (options.variants ?? []).filter((key) => !known.includes(key));
+  if (unknown.length && options.suite !== 'heavier') {
+    console.error(`bench: unknown variant ${unknown.join(', ')} (known: ${known.join(', ')})\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function writeDoc(kind, body) {
+  if (!options.write || options.only || options.variants) return;
+  const doc = path.join(ROOT, 'docs', 'benchmarks.md');
+  writeResultsDoc(doc, fs.readFileSync(path.join(__dirname, 'benchmarks-intro.md'), 'utf8'), kind, body);
+  console.log(`${kind} results written to ${path.relative(process.cwd(), doc)}`);
 }
 
 async function main() {
+  if (options.micro) return require('./micro').main();
   pinSelf();
-  const only = process.env.BENCH_ONLY;
-  const selected = scenarios.filter((s) => !only || s.name.includes(only));
-  const sinks = { agent: await startAgent({ port: 0 }), otlp: await startOtlpSink() };
-  const results = [];
-  console.log(`spanwise bench on Node ${process.version}: ${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections\n${machine()}`);
+  const sinks = await startSinks();
+  checkVariants(sinks);
+  const date = new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' ');
+  const settings = `${options.duration} s measured after ${options.warmup} s of warm-up, ${options.connections} connections`;
+  const machine = machineLine(); // with the load average at the start
+  console.log(`spanwise bench on Node ${process.version}, ${date}\n${machine}`);
   try {
-    for (const scenario of selected) {
-      if (scenario.available && !scenario.available()) {
-        console.log(`  ${scenario.name}: skipped (${scenario.unavailableReason})`);
-        continue;
-      }
-      if (scenario.setup) Object.assign(scenario.env, await scenario.setup());
-      results.push(...(await runScenario(scenario, sinks)));
+    if (options.suite !== 'heavier') {
+      const versions = versionsLine({ spanwiseRoot: options.spanwiseRoot, otelDir: otelDir() });
+      console.log(`minimal apps: ${settings}, ${options.rounds} rotating rounds\n${versions}`);
+      const results = await runMinimalSuite(options, sinks);
+      const failures = results.filter((r) => !r.spansOk || r.errors);
+      const tables = `${overviewTable(results)}\n\n${detailTable(results)}`;
+      console.log(`\nMinimal apps, Node ${process.version} (load average at end ${loadAverage()}):\n\n${tables}\n`);
+      for (const r of failures) console.log(`FAILED: ${r.app} / ${r.variant}: ${r.errors} errors, ${r.spansPerRequest.toFixed(2)} spans per request (expected ${r.expectedSpans ?? 'any'})`);
+      if (failures.length) process.exitCode = 1; // a variant that loses spans or fails requests is not measured honestly
+      writeDoc('minimal', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machine}; load average at end ${loadAverage()}.\n\n${versions}.\n\n${settings}, medians of ${options.rounds} rotating rounds.\n\n${tables}`);
+    }
+    if (options.suite !== 'minimal') {
+      const results = await runHeavier(sinks);
+      const table = heavierTable(results);
+      console.log(`\nHeavier apps (test-apps services), Node ${process.version}:\n\n${table}\n`);
+      writeDoc('heavier', `### Node ${process.versions.node.split('.')[0]} (${date})\n\n${machine}; load average at end ${loadAverage()}.\n\n${settings}, medians of ${options.pairs} alternating pairs.\n\n${table}`);
     }
   } finally {
-    await sinks.agent.close();
-    await sinks.otlp.close();
-    if (sinks.otlp.errors.length) console.error(`OTLP sink refused ${sinks.otlp.errors.length} requests, first: ${sinks.otlp.errors[0]}`);
+    await sinks.close();
     await require('../test-support/servers.js').stopServers().catch(() => {});
-  }
-  const md = table(results);
-  console.log(`\n${md}\n`);
-  if (process.env.BENCH_NO_WRITE !== '1' && !only) {
-    const doc = path.join(ROOT, 'docs', 'benchmarks.md');
-    const intro = fs.existsSync(path.join(__dirname, 'benchmarks-intro.md')) ? fs.readFileSync(path.join(__dirname, 'benchmarks-intro.md'), 'utf8') : '# Benchmarks\n';
-    writeResultsDoc(doc, intro, `${machine()}\n\n${DURATION}s rounds, ${PAIRS} alternating pairs, ${CONNECTIONS} connections.\n\n${md}`);
-    console.log(`written to ${path.relative(process.cwd(), doc)}`);
   }
 }
 
