@@ -68,29 +68,7 @@ export { redactUrl } from './redact-url';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';
-export {
-  peerTags,
-  serverPeer,
-  urlPeer,
-  clientTags,
-  startClientCall,
-  errorForSpan,
-  recordClientError,
-  endClientSpan,
-  ClientCall,
-  truncateStatement,
-  DEFAULT_MAX_ERROR_MESSAGE_LENGTH,
-  maskSql,
-  maskSqlErrorMessage,
-  statementName,
-  StatementCache,
-  type Peer,
-  type ServerEndpoint,
-  type ErrorRecording,
-  type TruncateOptions,
-  type SqlOptions,
-  type SqlDialectName,
-} from './recording';
+export * from './recording';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
 export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
