@@ -125,6 +125,11 @@ export class HttpCall extends ClientCall {
     if (hook) callUserHook(PACKAGE, 'responseHook', hook, this.span, this.info, statusCode);
   }
 
+  /** End the span with `error` (once: a later end does nothing). */
+  fail(error: unknown): void {
+    this.end(error);
+  }
+
   /** Follow the ClientRequest the original returned until the exchange is over. */
   observe(req: ClientRequest): void {
     try {
