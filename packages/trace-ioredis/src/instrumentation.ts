@@ -1,8 +1,8 @@
 import type { Span } from 'opentracing';
 import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
-import { ClientCall, finishSpan, getActiveSpan, Instrumentation, reportFault, setTags, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
+import { ClientCall, finishSpan, getActiveSpan, Instrumentation, reportFault, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
-import { endPipeline, nodePeerTags, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
+import { addNodePeer, endPipeline, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyFunction = (...args: any[]) => any;
@@ -132,11 +132,7 @@ function isAutoPipeline(pipeline: Traced<PipelineLike>): boolean {
 
 function addPeer(state: CommandState, client: ClientLike): void {
   state.peer = true;
-  try {
-    setTags(state.span, nodePeerTags(client));
-  } catch (error) {
-    reportFault('ioredis peer', error);
-  }
+  addNodePeer(state.span, client);
 }
 
 interface Settleable {

@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { callUserHook, ClientCall, clientTags as tagsOfClient, isRecording, maskQuotedValues, peerTags, serverPeer, setTags, startClientCall, TAGS, truncateStatement, type ErrorRecording, type TagMap } from '@spanwise/trace-core';
+import { callUserHook, ClientCall, reportFault, clientTags as tagsOfClient, isRecording, maskQuotedValues, peerTags, serverPeer, setTags, startClientCall, TAGS, truncateStatement, type ErrorRecording, type Peer, type TagMap } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
 
 export const COMPONENT = 'ioredis';
@@ -72,14 +72,18 @@ function buildClientTags(client: ClientLike): TagMap {
 }
 
 /** Where a single-node client connects (cluster commands get it from the node that sends them). */
-function nodePeer(client: ClientLike) {
+function nodePeer(client: ClientLike): Peer {
   const options = client?.options ?? {};
   return serverPeer({ host: options.host, port: options.port, socketPath: options.path }, 6379);
 }
 
-/** The peer tags of the node a cluster command was finally sent to. */
-export function nodePeerTags(client: ClientLike): TagMap {
-  return peerTags(nodePeer(client));
+/** A cluster command's span learns the node it was finally sent to. */
+export function addNodePeer(span: Span, client: ClientLike): void {
+  try {
+    if (isRecording(span)) setTags(span, peerTags(nodePeer(client)));
+  } catch (error) {
+    reportFault('ioredis peer', error);
+  }
 }
 
 /** `GET user:1`: the command and its first key only, per the `statement` option. */
