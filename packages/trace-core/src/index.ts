@@ -1,6 +1,7 @@
 /**
  * @spanwise/trace-core: tracer lifecycle and configuration, active-span context, span helpers,
- * header propagation, redaction, the shared HTTP server span, and the patching framework.
+ * header propagation, redaction, the shared HTTP server span, client-call recording (peer tags, errors, SQL
+ * masking), and the patching framework.
  */
 // First: capture the real timers before an app can install fake ones.
 import './export/clock';
@@ -67,6 +68,7 @@ export { redactUrl } from './redact-url';
 export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PARAMS, type RedactionOptions } from './redaction';
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';
+export * from './recording';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
 export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';

@@ -182,10 +182,10 @@ export class Redactor {
  * Servers quote values raw (inner quotes unescaped), so a fragment cannot be delimited reliably: between two kept
  * spans (`keep`, a global RegExp matching quoted identifiers such as `for key 'email'`), everything from the first
  * opening quote to the last quote is one masked fragment. A quote right after a letter or digit (`doesn't`) opens
- * nothing.
+ * nothing. `quote` is the quote character the server uses (default `'`; Postgres quotes values with `"`).
  */
-export function maskQuotedValues(message: string, keep?: RegExp): string {
-  if (message.indexOf("'") === -1) return message;
+export function maskQuotedValues(message: string, keep?: RegExp, quote = "'"): string {
+  if (message.indexOf(quote) === -1) return message;
   let out = '';
   let from = 0;
   if (keep) {
@@ -195,25 +195,25 @@ export function maskQuotedValues(message: string, keep?: RegExp): string {
         keep.lastIndex++;
         continue;
       }
-      out += maskRegion(message, from, match.index) + match[0];
+      out += maskRegion(message, from, match.index, quote) + match[0];
       from = match.index + match[0].length;
     }
   }
-  return out + maskRegion(message, from, message.length);
+  return out + maskRegion(message, from, message.length, quote);
 }
 
-function maskRegion(message: string, from: number, to: number): string {
+function maskRegion(message: string, from: number, to: number, quote: string): string {
   let open = -1;
-  for (let i = message.indexOf("'", from); i !== -1 && i < to; i = message.indexOf("'", i + 1)) {
+  for (let i = message.indexOf(quote, from); i !== -1 && i < to; i = message.indexOf(quote, i + 1)) {
     if (i === 0 || !/[A-Za-z0-9_]/.test(message[i - 1])) {
       open = i;
       break;
     }
   }
   if (open === -1) return message.slice(from, to);
-  const close = message.lastIndexOf("'", to - 1);
-  if (close <= open) return message.slice(from, open) + "'?";
-  return message.slice(from, open) + "'?'" + message.slice(close + 1, to);
+  const close = message.lastIndexOf(quote, to - 1);
+  if (close <= open) return message.slice(from, open) + quote + '?';
+  return message.slice(from, open) + quote + '?' + quote + message.slice(close + 1, to);
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { Span } from 'opentracing';
-import { finishSpan, isRecording, recordError, reportFault, redactUrl, setTags, startClientSpan, TAGS, type TagMap } from '@spanwise/trace-core';
+import { clientTags, endClientSpan, isRecording, peerTags as tagsOfPeer, reportFault, redactUrl, setTags, startClientCall, TAGS, truncateStatement, urlPeer, type TagMap, type TruncateOptions } from '@spanwise/trace-core';
 import type { ResolvedOptions, TransportRequestOptions, TransportRequestParams, TransportResult } from './types';
 
 export const COMPONENT = '@elastic/elasticsearch';
 export const DEFAULT_MAX_STATEMENT_LENGTH = 4096;
-export const TRUNCATION_MARK = '...';
 
 /**
  * APIs whose body is a query (or a list of queries), recorded as db.statement. Every other body (index,
@@ -154,8 +153,11 @@ export function statement(api: string, params: TransportRequestParams, options: 
   if (!options.recordDocumentBodies && !QUERY_APIS.has(api)) return undefined;
   const text = serializeBody(params.body ?? params.bulkBody, max);
   if (text === undefined || text === '') return undefined;
-  return text.length > max ? text.slice(0, max) + TRUNCATION_MARK : text;
+  return truncateStatement(text, max, KEEP_LIMIT_THEN_MARK);
 }
+
+/** `maxStatementLength` is the number of characters kept; the `...` mark comes after them. */
+const KEEP_LIMIT_THEN_MARK: TruncateOptions = { markAfterLimit: true };
 
 /** Serialized the way the transport sends it; ndjson lines stop being added once past `max`. */
 export function serializeBody(body: unknown, max: number): string | undefined {
@@ -184,7 +186,7 @@ function ndjson(lines: unknown[], max: number): string {
 export function startRequestSpan(params: TransportRequestParams, options: TransportRequestOptions | undefined, config: ResolvedOptions): Span | undefined {
   if (!params || typeof params !== 'object') return undefined;
   const api = apiName(params);
-  const span = startClientSpan(`elasticsearch.${api}`);
+  const span = startClientCall(`elasticsearch.${api}`, COMPONENT_TAGS);
   if (!span || !isRecording(span)) return span;
   try {
     setTags(span, requestTags(api, params, options, config));
@@ -194,10 +196,11 @@ export function startRequestSpan(params: TransportRequestParams, options: Transp
   return span;
 }
 
+const COMPONENT_TAGS = clientTags(COMPONENT, undefined, { [TAGS.DB_TYPE]: 'elasticsearch' });
+
+/** The tags of one API call (besides component and db.type). */
 export function requestTags(api: string, params: TransportRequestParams, options: TransportRequestOptions | undefined, config: ResolvedOptions): TagMap {
   return {
-    [TAGS.COMPONENT]: COMPONENT,
-    [TAGS.DB_TYPE]: 'elasticsearch',
     'es.method': params.method,
     'es.url': typeof params.path === 'string' ? params.path : undefined,
     'elasticsearch.params': queryString(params.querystring, options && typeof options === 'object' ? options.querystring : undefined),
@@ -208,15 +211,15 @@ export function requestTags(api: string, params: TransportRequestParams, options
 
 /** Finish the span of a call with what the transport reported: status, the node that answered, the error. */
 export function endRequestSpan(span: Span, error: unknown, result: TransportResult | undefined): void {
+  let status: number | undefined;
   try {
     const outcome = result ?? resultOfError(error);
-    const status = typeof outcome?.statusCode === 'number' && outcome.statusCode > 0 ? outcome.statusCode : undefined;
+    status = typeof outcome?.statusCode === 'number' && outcome.statusCode > 0 ? outcome.statusCode : undefined;
     if (isRecording(span)) setTags(span, { [TAGS.HTTP_STATUS_CODE]: status, ...peerTags(outcome?.meta?.connection?.url) });
-    if (error !== undefined && error !== null) recordError(span, error, status === undefined ? undefined : { [TAGS.HTTP_STATUS_CODE]: status });
   } catch (fault) {
     reportFault('elasticsearch response tags', fault);
   }
-  finishSpan(span);
+  endClientSpan(span, error, undefined, status === undefined ? undefined : { [TAGS.HTTP_STATUS_CODE]: status });
 }
 
 function resultOfError(error: unknown): TransportResult | undefined {
@@ -224,11 +227,10 @@ function resultOfError(error: unknown): TransportResult | undefined {
   return meta && typeof meta === 'object' ? (meta as TransportResult) : undefined;
 }
 
+/** The node that answered (never its userinfo). */
 export function peerTags(url: URL | undefined): TagMap {
   if (!url || typeof url.hostname !== 'string') return {};
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-  return { [TAGS.PEER_HOSTNAME]: host, [TAGS.PEER_PORT]: port };
+  return tagsOfPeer(urlPeer(url));
 }
 
 export function resolveOptions(options: { maxStatementLength?: unknown; recordDocumentBodies?: unknown } = {}): ResolvedOptions {

@@ -20,7 +20,7 @@ function tracedRequest(original: RequestFunction, component: HttpComponent): Req
     try {
       req = original.apply(this, traced.args);
     } catch (error) {
-      traced.call.fail(error);
+      traced.call.end(error);
       throw error;
     }
     traced.call.observe(req as ClientRequest);

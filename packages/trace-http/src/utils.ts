@@ -4,17 +4,18 @@ import type { Span } from 'opentracing';
 import {
   TAGS,
   callUserHook,
-  finishSpan,
+  ClientCall,
   getActiveSpan,
   getConfig,
   injectHeaders,
   isRecording,
   isTracingSuppressed,
-  recordError,
+  peerTags,
   redactUrl,
   reportFault,
   setTags,
   startClientSpan,
+  urlPeer,
 } from '@spanwise/trace-core';
 import { fullUrl, parseHttpCall } from './arguments';
 import type { HttpClientOptions, HttpComponent, IgnoreMatcher, OutgoingRequestInfo } from './types';
@@ -57,16 +58,14 @@ function startRequestSpan(info: OutgoingRequestInfo, auth: string | undefined, o
   const span = startClientSpan(operationName(info.method));
   if (!span || !isRecording(span)) return span;
   const ipVersion = isIP(info.hostname);
-  setTags(span, {
+  const tags = {
     [TAGS.COMPONENT]: info.component,
     [TAGS.HTTP_METHOD]: info.method,
     [TAGS.HTTP_URL]: redactedUrl(info, auth),
-    [TAGS.PEER_HOSTNAME]: info.hostname,
-    [TAGS.PEER_PORT]: info.port,
     [TAGS.PEER_HOST_IPV4]: ipVersion === 4 ? info.hostname : undefined,
     [TAGS.PEER_HOST_IPV6]: ipVersion === 6 ? info.hostname : undefined,
-    [TAGS.PEER_ADDRESS]: info.socketPath,
-  });
+  };
+  setTags(span, peerTags({ hostname: info.hostname, port: info.port, address: info.socketPath }, tags));
   if (options.requestHook) callUserHook(PACKAGE, 'requestHook', options.requestHook, span, info);
   return span;
 }
@@ -107,15 +106,16 @@ function appendToArray(callerHeaders: unknown[], trace: Record<string, unknown>)
 }
 
 /** One traced request (http, https or fetch): its span ends exactly once. */
-export class ClientCall {
-  private done = false;
+export class HttpCall extends ClientCall {
   private response: IncomingMessage | undefined;
 
   constructor(
-    readonly span: Span,
+    span: Span,
     private readonly info: OutgoingRequestInfo,
     private readonly options: HttpClientOptions,
-  ) {}
+  ) {
+    super(span);
+  }
 
   setStatus(statusCode: unknown): void {
     if (typeof statusCode !== 'number' || !isRecording(this.span)) return;
@@ -125,22 +125,18 @@ export class ClientCall {
     if (hook) callUserHook(PACKAGE, 'responseHook', hook, this.span, this.info, statusCode);
   }
 
+  /** End the span with `error` (once: a later end does nothing). */
   fail(error: unknown): void {
-    if (this.done) return;
-    recordError(this.span, error);
-    this.end();
-  }
-
-  end(): void {
-    if (this.done) return;
-    this.done = true;
-    finishSpan(this.span);
+    this.end(error);
   }
 
   /** Follow the ClientRequest the original returned until the exchange is over. */
   observe(req: ClientRequest): void {
     try {
-      if (!req || typeof req.emit !== 'function') return this.end();
+      if (!req || typeof req.emit !== 'function') {
+        this.end();
+        return;
+      }
       this.interceptEmit(req, this.onRequestEvent);
     } catch (error) {
       reportFault('http client request', error);
@@ -180,15 +176,18 @@ export class ClientCall {
       case 'connect':
         // The socket now belongs to the app (WebSocket, tunnel): the HTTP exchange is over.
         this.setStatus((arg as IncomingMessage).statusCode);
-        return this.end();
+        this.end();
+        return;
       case 'error':
-        return this.fail(arg);
+        this.end(arg);
+        return;
       case 'timeout':
         if (isRecording(this.span)) this.span.log({ event: 'timeout', message: 'the socket was idle longer than the request timeout' });
         return;
       case 'abort':
         this.span.setTag(TAGS.HTTP_ABORTED, true);
-        return this.fail(new Error('request aborted'));
+        this.end(new Error('request aborted'));
+        return;
       case 'close':
         // With a response, the span ends with the response; without one, an error or abort already ended it.
         if (!this.response) this.end();
@@ -199,17 +198,23 @@ export class ClientCall {
   private onResponseEvent(event: string | symbol, arg: unknown): void {
     switch (event) {
       case 'end':
-        return this.end();
+        this.end();
+        return;
       case 'error':
         // Node emits it (before 'close') only when the app listens: a response cut before its end is aborted either way.
         if (!this.response?.complete) this.span.setTag(TAGS.HTTP_ABORTED, true);
-        return this.fail(arg);
+        this.end(arg);
+        return;
       case 'close':
         // Received in full but never read to its end: the exchange itself succeeded.
-        if (this.response?.complete) return this.end();
+        if (this.response?.complete) {
+          this.end();
+          return;
+        }
         // Cut before its end: the connection dropped mid-response, or the app destroyed it.
         this.span.setTag(TAGS.HTTP_ABORTED, true);
-        return this.fail(new Error('response aborted before its end'));
+        this.end(new Error('response aborted before its end'));
+        return;
     }
   }
 }
@@ -217,19 +222,19 @@ export class ClientCall {
 /** A traced http(s).request/get call: the arguments to call the original with, and the call to follow. */
 export interface TracedHttpCall {
   args: unknown[];
-  call: ClientCall;
+  call: HttpCall;
 }
 
 /** Undefined when the call is not traced (the original must then get the caller's arguments). Never throws. */
 export function startHttpCall(component: HttpComponent, args: ArrayLike<unknown>, options: HttpClientOptions): TracedHttpCall | undefined {
-  let call: ClientCall | undefined;
+  let call: HttpCall | undefined;
   try {
     if (!mayTrace()) return undefined;
     const parsed = parseHttpCall(component, args);
     if (!parsed || isIgnored(parsed.info, options.ignore)) return undefined;
     const span = startRequestSpan(parsed.info, parsed.auth, options);
     if (!span) return undefined;
-    call = new ClientCall(span, parsed.info, options);
+    call = new HttpCall(span, parsed.info, options);
     return { args: parsed.argsWithHeaders(headersWithTrace(span, parsed.headers)), call };
   } catch (error) {
     // An invalid URL lands here too: the original then throws its own error, untraced.
@@ -250,7 +255,7 @@ export interface UndiciRequest {
   addHeader?: (name: string, value: string) => unknown;
 }
 
-const fetchCalls = new WeakMap<object, ClientCall>();
+const fetchCalls = new WeakMap<object, HttpCall>();
 
 /** `undici:request:create`: start the span and add the trace headers. */
 export function onFetchCreate(request: UndiciRequest, options: HttpClientOptions): void {
@@ -259,7 +264,7 @@ export function onFetchCreate(request: UndiciRequest, options: HttpClientOptions
   if (!info || isIgnored(info, options.ignore)) return;
   const span = startRequestSpan(info, undefined, options);
   if (!span) return;
-  fetchCalls.set(request, new ClientCall(span, info, options));
+  fetchCalls.set(request, new HttpCall(span, info, options));
   addFetchHeaders(request, span);
 }
 
@@ -267,8 +272,7 @@ function describeFetch(request: UndiciRequest): OutgoingRequestInfo | undefined 
   if (request.origin === undefined || typeof request.path !== 'string') return undefined;
   const origin = new URL(String(request.origin));
   const protocol = origin.protocol;
-  const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname;
-  const port = Number(origin.port) || (protocol === 'https:' ? 443 : 80);
+  const { hostname = '', port = 80 } = urlPeer(origin);
   const method = String(request.method ?? 'GET').toUpperCase();
   return { component: 'fetch', method, protocol, hostname, port, path: request.path, url: fullUrl(protocol, hostname, port, request.path) };
 }
@@ -307,5 +311,5 @@ export function onFetchError(request: object, error: unknown): void {
   const call = fetchCalls.get(request);
   if (!call) return;
   fetchCalls.delete(request);
-  call.fail(error);
+  call.end(error);
 }

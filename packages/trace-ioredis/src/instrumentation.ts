@@ -1,8 +1,8 @@
 import type { Span } from 'opentracing';
 import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
-import { finishSpan, getActiveSpan, Instrumentation, recordError, reportFault, setTags, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
+import { ClientCall, finishSpan, getActiveSpan, Instrumentation, reportFault, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
-import { endCommandSpan, endPipelineSpan, peerTags, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
+import { addNodePeer, endPipeline, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyFunction = (...args: any[]) => any;
@@ -102,7 +102,7 @@ function traceCommand(client: ClientLike, command: Traced<CommandLike>): void {
     const span = startCommandSpan(client, command, options);
     if (span) {
       command[kCommand] = { span, peer: !client.isCluster };
-      settleSpanWith(command, span);
+      settleWith(command, redisCall(span), endCommand);
     }
   } catch (error) {
     reportFault('ioredis sendCommand', error);
@@ -132,35 +132,36 @@ function isAutoPipeline(pipeline: Traced<PipelineLike>): boolean {
 
 function addPeer(state: CommandState, client: ClientLike): void {
   state.peer = true;
-  try {
-    setTags(state.span, peerTags(client));
-  } catch (error) {
-    reportFault('ioredis peer', error);
-  }
+  addNodePeer(state.span, client);
 }
 
-/** End the span when the command's reply (or failure) settles it: wraps this command's resolve and reject. */
-function settleSpanWith(command: CommandLike, span: Span): void {
-  const { resolve, reject } = command;
+interface Settleable {
+  resolve?: (value: unknown) => unknown;
+  reject?: (error: unknown) => unknown;
+}
+
+/**
+ * End the call when the reply (or failure) settles `target` (a Command or a Pipeline): wraps its own resolve and
+ * reject, so the app's promise is untouched. `onResolve` records what a reply says (a pipeline's failed commands).
+ */
+function settleWith(target: Settleable, call: ClientCall, onResolve: (call: ClientCall, value: unknown) => void): void {
+  const { resolve, reject } = target;
   if (typeof resolve !== 'function' || typeof reject !== 'function') {
-    finishSpan(span);
+    call.end();
     return;
   }
-  let done = false;
-  command.resolve = function (this: unknown) {
-    if (!done) {
-      done = true;
-      endCommandSpan(span);
-    }
+  target.resolve = function (this: unknown, value: unknown) {
+    onResolve(call, value);
     return resolve.apply(this, arguments as unknown as [unknown]);
   };
-  command.reject = function (this: unknown, error: unknown) {
-    if (!done) {
-      done = true;
-      endCommandSpan(span, error);
-    }
+  target.reject = function (this: unknown, error: unknown) {
+    call.end(error);
     return reject.apply(this, arguments as unknown as [unknown]);
   };
+}
+
+function endCommand(call: ClientCall): void {
+  call.end();
 }
 
 function wrapExec(original: AnyFunction): AnyFunction {
@@ -171,7 +172,7 @@ function wrapExec(original: AnyFunction): AnyFunction {
       if (!auto && this[kPipeline] === undefined) {
         const span = startPipelineSpan(this, options);
         this[kPipeline] = span ?? null;
-        if (span) settlePipelineWith(this, span);
+        if (span) settleWith(this, redisCall(span), endPipeline);
       }
       // Commands not traced yet stay so when the batch is sent. exec runs more than once for MULTI and
       // cluster retries, and the EXEC command joins the queue late: mark on every run.
@@ -180,29 +181,6 @@ function wrapExec(original: AnyFunction): AnyFunction {
       reportFault('ioredis pipeline', error);
     }
     return original.apply(this, args);
-  };
-}
-
-function settlePipelineWith(pipeline: PipelineLike, span: Span): void {
-  const { resolve, reject } = pipeline;
-  if (typeof resolve !== 'function' || typeof reject !== 'function') {
-    finishSpan(span);
-    return;
-  }
-  let done = false;
-  pipeline.resolve = function (this: unknown, results: unknown) {
-    if (!done) {
-      done = true;
-      endPipelineSpan(span, results);
-    }
-    return resolve.apply(this, arguments as unknown as [unknown]);
-  };
-  pipeline.reject = function (this: unknown, error: unknown) {
-    if (!done) {
-      done = true;
-      endPipelineSpan(span, undefined, error);
-    }
-    return reject.apply(this, arguments as unknown as [unknown]);
   };
 }
 
@@ -227,14 +205,14 @@ function endConnectSpanOnEvents(client: ClientLike, span: Span | undefined): voi
     finishSpan(span);
     return;
   }
+  const call = new ClientCall(span);
   const onReady = () => settle();
   const onClose = () => settle(new Error('connection closed before ready'));
   const settle = (error?: Error) => {
     client.removeListener!('ready', onReady);
     client.removeListener!('close', onClose);
     client.removeListener!('end', onClose);
-    if (error) recordError(span, error);
-    finishSpan(span);
+    call.end(error);
   };
   client.once('ready', onReady);
   client.once('close', onClose);

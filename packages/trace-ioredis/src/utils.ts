@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { callUserHook, finishSpan, isRecording, maskQuotedValues, recordError, reportFault, setTags, startClientSpan, TAGS, withMaskedMessage, type TagMap } from '@spanwise/trace-core';
+import { callUserHook, ClientCall, reportFault, clientTags as tagsOfClient, isRecording, maskQuotedValues, peerTags, serverPeer, setTags, startClientCall, TAGS, truncateStatement, type ErrorRecording, type Peer, type TagMap } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
 
 export const COMPONENT = 'ioredis';
@@ -38,9 +38,8 @@ export function commandName(name: string): string {
 /** A span for one command, child of the active span; undefined outside a trace. */
 export function startCommandSpan(client: ClientLike, command: CommandLike, options: ResolvedOptions): Span | undefined {
   const name = commandName(command.name);
-  const span = startClientSpan(name);
+  const span = startClientCall(name, clientTags(client));
   if (span && isRecording(span)) {
-    setTags(span, clientTags(client));
     const statement = commandStatement(name, command, options);
     if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
   }
@@ -63,23 +62,28 @@ export function clientTags(client: ClientLike): TagMap {
 
 function buildClientTags(client: ClientLike): TagMap {
   const options = client?.options ?? {};
-  const tags: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'redis', [TAGS.DB_USER]: options.username || undefined };
+  const tags: TagMap = { [TAGS.DB_TYPE]: 'redis', [TAGS.DB_USER]: options.username || undefined };
   if (client?.isCluster) {
     tags['db.redis.cluster'] = true;
-    return tags;
+    return tagsOfClient(COMPONENT, undefined, tags);
   }
-  const db = client?.condition?.select ?? options.db ?? 0;
-  tags[TAGS.DB_INSTANCE] = String(db);
-  return { ...tags, ...peerTags(client) };
+  tags[TAGS.DB_INSTANCE] = String(client?.condition?.select ?? options.db ?? 0);
+  return tagsOfClient(COMPONENT, nodePeer(client), tags);
 }
 
 /** Where a single-node client connects (cluster commands get it from the node that sends them). */
-export function peerTags(client: ClientLike): TagMap {
+function nodePeer(client: ClientLike): Peer {
   const options = client?.options ?? {};
-  if (options.path) return { [TAGS.PEER_ADDRESS]: options.path };
-  const host = options.host || 'localhost';
-  const port = options.port || 6379;
-  return { [TAGS.PEER_HOSTNAME]: host, [TAGS.PEER_PORT]: port, [TAGS.PEER_ADDRESS]: `${host}:${port}` };
+  return serverPeer({ host: options.host, port: options.port, socketPath: options.path }, 6379);
+}
+
+/** A cluster command's span learns the node it was finally sent to. */
+export function addNodePeer(span: Span, client: ClientLike): void {
+  try {
+    if (isRecording(span)) setTags(span, peerTags(nodePeer(client)));
+  } catch (error) {
+    reportFault('ioredis peer', error);
+  }
 }
 
 /** `GET user:1`: the command and its first key only, per the `statement` option. */
@@ -88,9 +92,9 @@ export function commandStatement(name: string, command: CommandLike, options: Re
   const keys = keysOf(command);
   if (typeof options.statement === 'function') {
     const custom = callUserHook(PACKAGE, 'statement', options.statement, name, keys);
-    return typeof custom === 'string' ? truncate(custom, options.maxStatementLength) : undefined;
+    return typeof custom === 'string' ? truncateStatement(custom, options.maxStatementLength) : undefined;
   }
-  return truncate(keys.length ? `${name} ${keys[0]}` : name, options.maxStatementLength);
+  return truncateStatement(keys.length ? `${name} ${keys[0]}` : name, options.maxStatementLength);
 }
 
 /** The command's keys as ioredis knows them from the Redis command table; none for AUTH, HELLO, CLIENT... */
@@ -107,19 +111,6 @@ function keysOf(command: CommandLike): string[] {
   });
 }
 
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : text.slice(0, Math.max(0, limit - 3)) + '...';
-}
-
-/** Finish a command span, with the error if it failed. */
-export function endCommandSpan(span: Span, error?: unknown): void {
-  try {
-    if (error) recordError(span, errorForSpan(error), errorFields(error));
-    finishSpan(span);
-  } catch (fault) {
-    reportFault('ioredis command end', fault);
-  }
-}
 
 /** Redis error replies start with a code: `WRONGTYPE ...`, `ERR ...`, `NOSCRIPT ...`. */
 function errorFields(error: unknown): TagMap {
@@ -143,57 +134,50 @@ export function maskReplyMessage(message: string): string {
   return maskQuotedValues(message, COMMAND_NAMES);
 }
 
-/** A look-alike error with argument values masked goes to the span; the app's error object is untouched. */
-function errorForSpan(error: unknown): unknown {
-  return withMaskedMessage(error, maskReplyMessage);
+/** A failed command's span gets a look-alike error with argument values masked; the app's error object is untouched. */
+const REPLY_ERRORS: ErrorRecording = { maskMessage: maskReplyMessage, fields: errorFields };
+
+/** A command or pipeline in flight: its span ends once, with the (masked) error if it failed. */
+export function redisCall(span: Span): ClientCall {
+  return new ClientCall(span, REPLY_ERRORS);
 }
 
 /** One span for a whole pipeline (`PIPELINE`) or transaction (`MULTI`), its commands listed in tags. */
 export function startPipelineSpan(pipeline: PipelineLike, options: ResolvedOptions): Span | undefined {
   const queue = pipeline._queue ?? [];
   const transaction = queue.length > 0 && queue[0].name === 'multi';
-  const span = startClientSpan(transaction ? 'MULTI' : 'PIPELINE');
+  const span = startClientCall(transaction ? 'MULTI' : 'PIPELINE', clientTags(pipeline.redis ?? {}));
   if (!span || !isRecording(span)) return span;
   const commands = queue.filter((c) => c.name !== 'multi' && c.name !== 'exec');
   const names = commands.slice(0, MAX_LISTED_COMMANDS).map((c) => commandName(c.name));
   if (commands.length > MAX_LISTED_COMMANDS) names.push('...');
   const statements = options.statement === 'command' ? names : commands.map((c) => commandStatement(commandName(c.name), c, options)).filter((s): s is string => s !== undefined);
   setTags(span, {
-    ...clientTags(pipeline.redis ?? {}),
     'db.redis.pipeline_length': commands.length,
     'db.redis.commands': names.join(' '),
-    [TAGS.DB_STATEMENT]: truncate(statements.join('\n'), options.maxStatementLength),
+    [TAGS.DB_STATEMENT]: truncateStatement(statements.join('\n'), options.maxStatementLength),
   });
   return span;
 }
 
 /** A pipeline resolves with `[error, reply]` per command: failed commands mark the span and are counted. */
-export function endPipelineSpan(span: Span, results: unknown, error?: unknown): void {
-  try {
-    if (error) recordError(span, errorForSpan(error), errorFields(error));
-    else if (Array.isArray(results)) {
-      let failed = 0;
-      let first: unknown;
-      for (const result of results) {
-        if (Array.isArray(result) && result[0]) {
-          failed++;
-          first ??= result[0];
-        }
-      }
-      if (failed > 0) {
-        span.setTag('db.redis.failed_commands', failed);
-        recordError(span, errorForSpan(first), errorFields(first));
+export function endPipeline(call: ClientCall, results: unknown): void {
+  if (call.done) return;
+  let failed = 0;
+  let first: unknown;
+  if (Array.isArray(results)) {
+    for (const result of results) {
+      if (Array.isArray(result) && result[0]) {
+        failed++;
+        first ??= result[0];
       }
     }
-    finishSpan(span);
-  } catch (fault) {
-    reportFault('ioredis pipeline end', fault);
   }
+  if (failed > 0) call.span.setTag('db.redis.failed_commands', failed);
+  call.end(first);
 }
 
 /** A span for a connection made inside a request (lazyConnect, or connect() called by the app). */
 export function startConnectSpan(client: ClientLike): Span | undefined {
-  const span = startClientSpan(CONNECT_SPAN_NAME);
-  if (span && isRecording(span)) setTags(span, clientTags(client));
-  return span;
+  return startClientCall(CONNECT_SPAN_NAME, clientTags(client));
 }

@@ -1,9 +1,9 @@
 import type { Span } from 'opentracing';
 import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
-import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod } from '@spanwise/trace-core';
+import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type ClientCall } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
 import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
-import { endPoolWaitSpan, endStatementSpan, resolveOptions, startPoolWaitSpan, startStatementSpan, withTraceComment, type ResolvedOptions } from './utils';
+import { endPoolWait, recordUnsentStatement, resolveOptions, startPoolWait, startStatementSpan, statementCall, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyFunction = (...args: any[]) => any;
@@ -142,10 +142,10 @@ function wrapStatement(method: Method, statementOf: (self: any, args: any[]) => 
       }
       if (!span) return original.apply(this, args);
       const parent = getActiveSpan();
-      const finish = finisher(span);
+      const call = statementCall(span, options);
       let hasCallback = false;
       try {
-        hasCallback = instrumentArguments(args, method, span, parent, finish);
+        hasCallback = instrumentArguments(args, method, call, parent);
       } catch (error) {
         reportFault(`mysql2 ${method}`, error);
       }
@@ -153,10 +153,10 @@ function wrapStatement(method: Method, statementOf: (self: any, args: any[]) => 
       try {
         command = original.apply(this, args);
       } catch (error) {
-        finish(error);
+        call.end(error);
         throw error;
       }
-      if (!hasCallback) observeCommand(command, parent, finish);
+      if (!hasCallback) observeCommand(command, parent, call);
       return command;
     };
 }
@@ -205,46 +205,37 @@ function isCommand(value: unknown): value is CommandLike {
   return !!value && typeof value === 'object' && typeof (value as CommandLike).emit === 'function' && 'onResult' in value;
 }
 
-/** Finish-once for a span ended by a callback, an `error` or an `end`, whichever comes first. */
-function finisher(span: Span): (error?: unknown) => void {
-  let done = false;
-  return (error?: unknown) => {
-    if (done) return;
-    done = true;
-    endStatementSpan(span, error, options);
-  };
-}
-
 /**
  * Make the callback (if any) finish the span and run in the caller's context; add the sqlcommenter comment if
  * enabled. Returns whether the call has a callback (else the command's events end the span).
  */
-function instrumentArguments(args: any[], method: Method, span: Span, parent: Span | undefined, finish: (error?: unknown) => void): boolean {
+function instrumentArguments(args: any[], method: Method, call: ClientCall, parent: Span | undefined): boolean {
   if (method === 'prepared') {
     // execute([values], [cb]): the SQL was sent at prepare time, so no comment can be added
     const callbackAt = typeof args[0] === 'function' ? 0 : typeof args[1] === 'function' ? 1 : -1;
-    if (callbackAt !== -1) args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+    if (callbackAt !== -1) args[callbackAt] = finishingCallback(args[callbackAt], parent, call);
     return callbackAt !== -1;
   }
+  const span = call.span;
   const first = args[0];
   const comment = options.sqlCommenter && (method === 'query' || options.sqlCommenterOnExecute);
   if (isCommand(first)) {
     if (comment && typeof first.sql === 'string') first.sql = withTraceComment(first.sql, span);
     if (typeof first.onResult !== 'function') return false;
-    first.onResult = finishingCallback(first.onResult, parent, finish);
+    first.onResult = finishingCallback(first.onResult, parent, call);
     return true;
   }
   if (comment) args[0] = typeof first === 'string' ? withTraceComment(first, span) : { ...first, sql: withTraceComment(first.sql, span) };
   const callbackAt = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
   if (callbackAt === -1) return false;
-  args[callbackAt] = finishingCallback(args[callbackAt], parent, finish);
+  args[callbackAt] = finishingCallback(args[callbackAt], parent, call);
   return true;
 }
 
-function finishingCallback(callback: AnyFunction, parent: Span | undefined, finish: (error?: unknown) => void): AnyFunction {
+function finishingCallback(callback: AnyFunction, parent: Span | undefined, call: ClientCall): AnyFunction {
   const bound = bindToContext(callback, parent);
   return function (this: unknown, error: unknown) {
-    finish(error);
+    call.end(error);
     return bound.apply(this, arguments as unknown as unknown[]);
   };
 }
@@ -254,17 +245,17 @@ function finishingCallback(callback: AnyFunction, parent: Span | undefined, fini
  * `emit` on this command only, because adding an `error` listener would change what an unhandled error does.
  * The app's listeners run in its own context, not in the connection's.
  */
-function observeCommand(command: unknown, parent: Span | undefined, finish: (error?: unknown) => void): void {
+function observeCommand(command: unknown, parent: Span | undefined, call: ClientCall): void {
   if (!isCommand(command)) {
-    finish();
+    call.end();
     return;
   }
   try {
     if (parent) bindEmitterToContext(command as unknown as EventEmitter, parent);
     const emit = command.emit;
     command.emit = function (this: unknown, event: string | symbol, ...rest: unknown[]) {
-      if (event === 'end') finish();
-      else if (event === 'error') finish(rest[0]);
+      if (event === 'end') call.end();
+      else if (event === 'error') call.end(rest[0]);
       return emit.apply(this, [event, ...rest]);
     };
   } catch (error) {
@@ -345,31 +336,18 @@ function wrapNamespaceGetConnection(original: AnyFunction): AnyFunction {
 /** The pool's own callback, which records the statement as failed when no connection could be had. */
 function failingStatementCallback(callback: AnyFunction, statement: PoolStatement): AnyFunction {
   return function (this: unknown, error: unknown) {
-    if (error) recordUnsentStatement(statement, error);
+    if (error) recordUnsentStatement(statement.config, statement.sql, options, statement.parent, statement.startTime, error);
     return callback.apply(this, arguments as unknown as unknown[]);
   };
 }
 
-function recordUnsentStatement(statement: PoolStatement, error: unknown): void {
-  try {
-    const span = startStatementSpan(statement.config, statement.sql, options, statement.parent, statement.startTime);
-    if (span) endStatementSpan(span, error, options);
-  } catch (fault) {
-    reportFault('mysql2 pool statement', fault);
-  }
-}
-
 function withPoolWaitSpan(callback: AnyFunction, pool: PoolLike, parent: Span): AnyFunction {
   const bound = bindToContext(callback, parent);
-  const span = startPoolWaitSpan(pool?.config?.connectionConfig);
-  if (!span) return bound;
+  const call = startPoolWait(pool?.config?.connectionConfig);
+  if (!call) return bound;
   const startedAt = Date.now();
-  let done = false;
   return function (this: unknown, error: unknown) {
-    if (!done) {
-      done = true;
-      endPoolWaitSpan(span, startedAt, error);
-    }
+    endPoolWait(call, startedAt, error);
     return bound.apply(this, arguments as unknown as unknown[]);
   };
 }

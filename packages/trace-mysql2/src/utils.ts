@@ -1,5 +1,5 @@
 import type { Span } from 'opentracing';
-import { callUserHook, FORMAT_W3C, finishSpan, getTracer, isRecording, recordError, reportFault, setTags, startClientSpan, TAGS, withMaskedMessage, type TagMap } from '@spanwise/trace-core';
+import { callUserHook, ClientCall, clientTags, FORMAT_W3C, getTracer, isRecording, reportFault, serverPeer, startClientCall, TAGS, type ErrorRecording, type TagMap } from '@spanwise/trace-core';
 import { maskErrorMessage, maskSql, StatementCache, statementName, truncateStatement } from './sql';
 import type { ConnectionConfigLike, Mysql2TracingOptions } from './types';
 
@@ -30,20 +30,24 @@ export function resolveOptions(options: Mysql2TracingOptions = {}): ResolvedOpti
 const names = new StatementCache<string>();
 const masks = new StatementCache<string>();
 
-const UNKNOWN_PEER_TAGS: TagMap = { [TAGS.COMPONENT]: COMPONENT, [TAGS.DB_TYPE]: 'sql' };
+const UNKNOWN_PEER_TAGS: TagMap = clientTags(COMPONENT, undefined, { [TAGS.DB_TYPE]: 'sql' });
 
 /**
  * A client span for one statement, child of `parent` (default the active span); undefined outside a trace.
  * `config` null: the server is not known (a cluster that found no node), so no peer or database tags.
  */
 export function startStatementSpan(config: ConnectionConfigLike | undefined | null, sql: string, options: ResolvedOptions, parent?: Span, startTime?: number): Span | undefined {
-  const span = startClientSpan(names.get(sql, statementName), parent ? { childOf: parent, startTime } : undefined);
+  const span = startClientCall(names.get(sql, statementName), config === null ? UNKNOWN_PEER_TAGS : connectionTags(config), parent ? { childOf: parent, startTime } : undefined);
   if (span && isRecording(span)) {
-    setTags(span, config === null ? UNKNOWN_PEER_TAGS : connectionTags(config));
     const statement = recordedStatement(sql, options);
     if (statement !== undefined) span.setTag(TAGS.DB_STATEMENT, statement);
   }
   return span;
+}
+
+/** The statement in flight: its span ends once, whichever of callback, event or failure comes first. */
+export function statementCall(span: Span, options: ResolvedOptions): ClientCall {
+  return new ClientCall(span, options.statement === 'raw' ? RAW_ERRORS : MASKED_ERRORS);
 }
 
 interface CachedTags {
@@ -65,22 +69,11 @@ export function connectionTags(config: ConnectionConfigLike | undefined): TagMap
 }
 
 function buildConnectionTags(config: ConnectionConfigLike | undefined): TagMap {
-  const tags: TagMap = {
-    [TAGS.COMPONENT]: COMPONENT,
+  return clientTags(COMPONENT, serverPeer(config, 3306), {
     [TAGS.DB_TYPE]: 'sql',
     [TAGS.DB_INSTANCE]: config?.database || undefined,
     [TAGS.DB_USER]: config?.user || undefined,
-  };
-  if (config?.socketPath) {
-    tags[TAGS.PEER_ADDRESS] = config.socketPath;
-    return tags;
-  }
-  const host = config?.host || 'localhost';
-  const port = config?.port || 3306;
-  tags[TAGS.PEER_HOSTNAME] = host;
-  tags[TAGS.PEER_PORT] = port;
-  tags[TAGS.PEER_ADDRESS] = `${host}:${port}`;
-  return tags;
+  });
 }
 
 /** `db.statement` per the `statement` option, truncated; bound values never appear. */
@@ -90,16 +83,6 @@ export function recordedStatement(sql: string, options: ResolvedOptions): string
   else if (typeof options.statement === 'function') text = callUserHook(PACKAGE, 'statement', options.statement, sql);
   else text = masks.get(sql, maskSql);
   return typeof text === 'string' ? truncateStatement(text, options.maxStatementLength) : undefined;
-}
-
-/** Finish a statement span; an error is tagged and logged with its MySQL code, errno and SQLSTATE. */
-export function endStatementSpan(span: Span, error: unknown, options: ResolvedOptions): void {
-  try {
-    if (error) recordError(span, errorForSpan(error, options), errorFields(error));
-    finishSpan(span);
-  } catch (fault) {
-    reportFault('mysql2 statement end', fault);
-  }
 }
 
 function errorFields(error: unknown): TagMap {
@@ -112,12 +95,21 @@ function errorFields(error: unknown): TagMap {
 }
 
 /**
- * Unless statements are recorded raw, a look-alike of the error whose message has the quoted values masked
- * (`Duplicate entry '?'`), for the span; only name, message and a rebuilt stack (frames kept) are carried, so
- * `sqlMessage` and `sql` never reach it. The app's error object is never modified.
+ * A failed statement is tagged and logged with its MySQL code, errno and SQLSTATE. Unless statements are recorded
+ * raw, the span gets a look-alike of the error whose message has the quoted values masked (`Duplicate entry '?'`):
+ * only name, message and a rebuilt stack are carried, so `sqlMessage` and `sql` never reach it.
  */
-function errorForSpan(error: unknown, options: ResolvedOptions): unknown {
-  return options.statement === 'raw' ? error : withMaskedMessage(error, maskErrorMessage);
+const MASKED_ERRORS: ErrorRecording = { maskMessage: maskErrorMessage, fields: errorFields };
+const RAW_ERRORS: ErrorRecording = { fields: errorFields, maxMessageLength: Infinity };
+
+/** A statement a pool never sent (no connection could be had): its span, started when the app called the pool, fails. */
+export function recordUnsentStatement(config: ConnectionConfigLike | null, sql: string, options: ResolvedOptions, parent: Span | undefined, startTime: number, error: unknown): void {
+  try {
+    const span = startStatementSpan(config, sql, options, parent, startTime);
+    if (span) statementCall(span, options).end(error);
+  } catch (fault) {
+    reportFault('mysql2 pool statement', fault);
+  }
 }
 
 /** The SQL with a sqlcommenter `traceparent` comment (before a trailing `;`), or unchanged if none can be made. */
@@ -137,18 +129,13 @@ export function withTraceComment(sql: string, span: Span): string {
 }
 
 /** A span covering the wait for a pooled connection (option poolWaitSpans). */
-export function startPoolWaitSpan(config: ConnectionConfigLike | undefined): Span | undefined {
-  const span = startClientSpan(POOL_WAIT_SPAN_NAME);
-  if (span && isRecording(span)) setTags(span, connectionTags(config));
-  return span;
+export function startPoolWait(config: ConnectionConfigLike | undefined): ClientCall | undefined {
+  const span = startClientCall(POOL_WAIT_SPAN_NAME, connectionTags(config));
+  return span && new ClientCall(span, MASKED_ERRORS);
 }
 
-export function endPoolWaitSpan(span: Span, startedAt: number, error: unknown): void {
-  try {
-    span.setTag('db.pool.wait_ms', Date.now() - startedAt);
-    if (error) recordError(span, withMaskedMessage(error, maskErrorMessage), errorFields(error));
-    finishSpan(span);
-  } catch (fault) {
-    reportFault('mysql2 pool wait end', fault);
-  }
+export function endPoolWait(call: ClientCall, startedAt: number, error: unknown): void {
+  if (call.done) return;
+  if (isRecording(call.span)) call.span.setTag('db.pool.wait_ms', Date.now() - startedAt);
+  call.end(error);
 }
