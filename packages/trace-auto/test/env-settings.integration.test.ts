@@ -1,16 +1,9 @@
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, runScript, startApp, tracingEnv, useAgent } from '../../../test-support';
 import { clientSpans, script, serverSpans, sleep, withRegister } from './helpers';
 
 /** What users otherwise set in code, from the environment under the register: real processes, spans from their UDP packets. */
 describe('register: ignore rules, header tags and the parent rule from the environment', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it('SPANWISE_IGNORE_INCOMING_PATHS (exact and glob) skips those requests; SPANWISE_HEADERS_AS_TAGS tags the others (also Express routes)', async () => {
     const env = tracingEnv(agent, 'env-in', { SPANWISE_IGNORE_INCOMING_PATHS: '/slow, /users/*', SPANWISE_HEADERS_AS_TAGS: 'X-Tenant,authorization' });

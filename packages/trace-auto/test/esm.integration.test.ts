@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { httpGet, ROOT, startApp, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 import { ensureMysql, ensureRedis, stopServers, type DatabaseServer } from '../../../test-support/servers';
 import { clientSpans, script, serverSpans, sleep } from './helpers';
@@ -13,7 +13,7 @@ const ESM_SERVICE = path.join(ROOT, 'test-apps', 'esm-service', 'app.mjs');
 const esmFlag = { nodeArgs: ['--import', '@spanwise/trace-auto/register'] };
 
 describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => {
-  let agent: AgentReceiver;
+  const agent = useAgent({ scope: 'test' });
   let es: StandIn;
   let mysql: DatabaseServer;
   let redis: DatabaseServer;
@@ -24,13 +24,6 @@ describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => 
   afterAll(async () => {
     await es?.close();
     await stopServers();
-  });
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
   });
 
   function env(framework: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { httpGet, runScript, startApp, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
 import { clientSpans, fakePackage, occurrences, script, serverSpans, sleep, withRegister } from './helpers';
 
 /**
@@ -11,14 +11,7 @@ import { clientSpans, fakePackage, occurrences, script, serverSpans, sleep, with
  * the UDP packets their tracer sends.
  */
 describe('register: apps traced with no code change', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   const byUrl = (spans: DecodedSpan[], url: string) => serverSpans(spans).filter((s) => s.tags['http.url'] === url);
 

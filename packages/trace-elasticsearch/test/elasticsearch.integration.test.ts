@@ -6,7 +6,7 @@
  */
 import * as net from 'net';
 import * as path from 'path';
-import { runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { runScript, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
 
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 
@@ -26,19 +26,17 @@ interface Report {
   fatal?: string;
 }
 
-let agent: AgentReceiver;
+const agent = useAgent();
 let standIn: StandIn;
 let closedPort: number;
 
 beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
   standIn = await startStandIn();
   closedPort = await freePort();
 });
 
 afterAll(async () => {
   await standIn?.close();
-  await agent?.close();
 });
 
 describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixture) => {

@@ -6,20 +6,15 @@
 import { EventEmitter } from 'events';
 import type { Span } from 'opentracing';
 import { flush, getActiveSpan, getTracer, init, isTracingSuppressed, withSpan } from '@spanwise/trace-core';
-import { startAgent, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { useAgent, type DecodedSpan } from '../../../test-support';
 import { configure, patchLegacyTransportClass, patchTransportClass, setActive, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-let agent: AgentReceiver;
+const agent = useAgent();
 let parent: Span;
 
 beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
   init({ serviceName: 'es-wrappers', reporter: { agentHost: '127.0.0.1', agentPort: agent.port, flushIntervalMs: 50 } });
-});
-
-afterAll(async () => {
-  await agent.close();
 });
 
 beforeEach(() => {

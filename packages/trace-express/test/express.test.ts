@@ -4,22 +4,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { httpGet, ROOT, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
 import { abortedGet, isServer, MAJORS, randomHex, serverSpanFor, SERVICE_APP, sleep } from './helpers';
 
 /** The test-app calls `@spanwise/trace-http`'s patch() when that package exists (it is developed in parallel). */
 const HTTP_PATCH_PRESENT = fs.existsSync(path.join(ROOT, 'packages/trace-http/package.json'));
 
-let agent: AgentReceiver;
-
-beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
-});
-
-afterAll(async () => {
-  await stopAllApps();
-  await agent.close();
-});
+const agent = useAgent();
 
 describe.each(MAJORS)('$name', ({ name, dir }) => {
   const service = `express-service-${name}`;

@@ -1,7 +1,7 @@
 /**
  * trace-express options, a tracer that throws, and patch()/unpatch(), on Express 4 and 5, through real processes.
  */
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type RunningApp } from '../../../test-support';
+import { httpGet, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
 import { MAJORS, script, serverSpanFor, SERVICE_APP, sleep } from './helpers';
 
 /** Routes whose answers must not depend on tracing (/tagged does, on purpose). */
@@ -36,16 +36,7 @@ async function answers(app: RunningApp, headers: Record<string, string> = {}): P
   return result;
 }
 
-let agent: AgentReceiver;
-
-beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
-});
-
-afterAll(async () => {
-  await stopAllApps();
-  await agent.close();
-});
+const agent = useAgent();
 
 describe.each(MAJORS)('$name', ({ name, dir }) => {
   let untraced: Answer[];
