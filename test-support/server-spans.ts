@@ -3,6 +3,7 @@
  * unique request URLs, finding a request's server span, aborted requests, trace headers.
  */
 import * as http from 'http';
+import * as net from 'net';
 import type { AgentReceiver, DecodedSpan } from '@spanwise/agent';
 import { httpGet } from './apps';
 import { spansUntilMarker } from './spans';
@@ -32,16 +33,18 @@ export async function serverSpanOf(agent: AgentReceiver, appUrl: string, path: s
   return found[0];
 }
 
-/** Send a GET and destroy the connection after `afterMs`, before the (slow) response comes. */
+/** Send a GET over a raw socket and destroy the socket `afterMs` after writing it, before the (slow) response comes. */
 export function abortedGet(url: string, afterMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false });
-    req.on('error', () => resolve());
-    req.on('response', (res) => res.resume());
-    setTimeout(() => {
-      req.destroy();
-      resolve();
-    }, afterMs);
+  const { hostname, port, pathname, search } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, afterMs);
+    });
+    socket.on('error', reject);
   });
 }
 
