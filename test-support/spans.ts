@@ -58,10 +58,11 @@ export function waitForRequests(agent: AgentReceiver, names: readonly string[], 
 
 /**
  * Proof that something did NOT arrive, without sleeping: `sendMarker()` makes the same process report one more
- * span (a request, a script step) after everything before it; resolves with all spans once the marker arrived,
- * so whatever is missing from them was never sent.
+ * span (a request, a script step) after everything before it; resolves, once the marker arrived, with every span
+ * received but the marker's own, so whatever is missing from them was never sent.
  */
 export async function spansUntilMarker(agent: AgentReceiver, sendMarker: () => Promise<unknown>, isMarker: (span: DecodedSpan) => boolean, timeoutMs = 10000): Promise<DecodedSpan[]> {
   await sendMarker();
-  return agent.waitForSpans((spans) => spans.some(isMarker), timeoutMs);
+  const spans = await agent.waitForSpans((all) => all.some(isMarker), timeoutMs);
+  return spans.filter((s) => !isMarker(s));
 }
