@@ -1,5 +1,5 @@
 /**
- * Behaviour every framework adapter shares (Koa, Fastify): one suite, run inside each adapter's describe.each.
+ * Behaviour every framework adapter shares (Express, Koa, Fastify): one suite, run inside each adapter's describe.each.
  * The test-app must serve `/work/:n` (a `work` child span tagged `work.n`, body `{ active: true }`), `/slow`,
  * `/users/:id` and `/health`, and read the trace options from the environment (test-support/app-common.js).
  */
