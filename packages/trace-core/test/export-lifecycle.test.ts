@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { runScript, startApp, stopAllApps, tracingEnv, useAgent } from '../../../test-support';
+import { runScript, startApp, tracingEnv, useAgent } from '../../../test-support';
 
 const script = (name: string) => path.join(__dirname, 'processes', name);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);

@@ -10,7 +10,7 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { httpGet, runScript, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { httpGet, runScript, startAgent, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
 
 const APP = 'test-apps/http-client-service/index.js';
 
