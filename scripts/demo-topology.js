@@ -4,7 +4,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** MariaDB and Redis for the db-service: MYSQL_URL/REDIS_URL, or private servers when the binaries are installed. */
 async function databases() {
-  const { ensureMysql, ensureRedis, stopServers } = require('../test-support/servers.js');
+  const { ensureMysql, ensureRedis, stopServers } = require('../test-support/dist/servers.js');
   try {
     const [mysql, redis] = await Promise.all([ensureMysql(), ensureRedis()]);
     return { env: { MYSQL_URL: mysql.url, REDIS_URL: redis.url }, stop: stopServers };

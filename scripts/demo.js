@@ -15,9 +15,9 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
 const { startAgent, renderWaterfall, toJaegerJson, startViewer, TraceStore, DEFAULT_VIEWER_PORT } = require('@spanwise/agent');
 const { databases, demoServices, demoRequests } = require('./demo-topology');
+const { spawnListening } = require('../test-support/dist/processes.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, '.demo-output');
@@ -50,24 +50,12 @@ function usage(message) {
   process.exit(2);
 }
 
-function start(service, env) {
+async function start(service, env) {
   const script = path.join(ROOT, service.app);
-  const child = spawn(process.execPath, [script], { cwd: path.dirname(script), env: { ...process.env, PORT: '0', JAEGER_SERVICE_NAME: service.name, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...service.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service.name} did not start:\n${out}`)), 20000);
-    child.stdout.on('data', () => {
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ ...service, url: `http://127.0.0.1:${match[1]}`, child, output: () => out });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${service.name} exited (${code}):\n${out}`)));
-  });
+  const processEnv = { ...process.env, PORT: '0', JAEGER_SERVICE_NAME: service.name, JAEGER_REPORTER_FLUSH_INTERVAL: '100', ...service.env, ...env };
+  const app = await spawnListening(process.execPath, [script], { env: processEnv, cwd: path.dirname(script), timeoutMs: 20000, name: service.name });
+  running.push(app);
+  return { ...service, url: app.url, child: app.child, output: app.output };
 }
 
 async function get(url) {
@@ -117,7 +105,7 @@ async function main() {
     console.log(`  GET ${request.url.padEnd(48)} -> ${status}   ${request.note}`);
   }
 
-  await Promise.all(running.map((child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); })));
+  await Promise.all(running.map((app) => app.stop()));
   if (dbs.stop) await dbs.stop();
   if (!agent) {
     console.log('\nSpans were sent to your Jaeger; open its UI to see the traces.');
@@ -144,7 +132,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const app of running) void app.stop('SIGKILL');
   console.error(error.message || error);
   process.exit(1);
 });

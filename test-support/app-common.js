@@ -1,5 +1,5 @@
 'use strict';
-// Shared by the Koa and Fastify test services (test-apps/koa-service, test-apps/fastify-service): trace options from the environment, the downstream call, timers.
+// Shared by the Express, Koa and Fastify test services (test-apps/*-service): trace options from the environment, the downstream call, timers.
 const http = require('http');
 
 /** Trace options from the environment, so tests can exercise each one. */

@@ -1,16 +1,19 @@
 import * as http from 'http';
 import * as net from 'net';
-import { init, resetForTests, setReporterFactory, startServerSpan, type RequestRecord } from '@spanwise/trace-core';
+import { init, resetForTests, setReporterFactory, startServerSpan, type RequestRecord, type SpanwiseOptions } from '@spanwise/trace-core';
 
-/** A real jaeger-client tracer whose finished spans are kept in memory, for in-process tests of span logic. */
-export function inMemoryTracer(): { spans: any[] } { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * The one in-memory tracer of the tests: a real jaeger-client tracer (core's init with `options`) whose finished spans
+ * are kept in `spans`, for in-process tests of span logic.
+ */
+export function inMemoryTracer(options: SpanwiseOptions = {}): { spans: any[] } { // eslint-disable-line @typescript-eslint/no-explicit-any
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { InMemoryReporter } = require('jaeger-client');
   const memory = new InMemoryReporter();
   memory.flush = (callback?: () => void) => callback?.();
   resetForTests();
   setReporterFactory(() => memory);
-  init({ serviceName: 'unit', flushOnExit: false, logLevel: 'silent' });
+  init({ serviceName: 'unit', flushOnExit: false, logLevel: 'silent', ...options });
   return memory;
 }
 

@@ -4,7 +4,7 @@
  * decoded from the UDP packets the process sent.
  */
 import * as path from 'path';
-import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '.';
+import { ROOT, runScript, tracingEnv, useAgent, type DecodedSpan } from '.';
 
 export interface LoggerSuite {
   /** The library as required: `pino`. */
@@ -21,12 +21,7 @@ type LogRecord = Record<string, unknown>;
 const FIELDS = ['trace_id', 'span_id', 'trace_flags'];
 
 export function logCorrelationSuite(suite: LoggerSuite): void {
-  let agent: AgentReceiver;
-  beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterAll(async () => agent?.close());
-  beforeEach(() => agent.clear());
+  const agent = useAgent({ clearBeforeEach: true });
 
   async function run(fixture: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
     const { code, output } = await runScript(

@@ -1,10 +1,11 @@
 /**
- * Behaviour every framework adapter shares (Koa, Fastify): one suite, run inside each adapter's describe.each.
+ * Behaviour every framework adapter shares (Express, Koa, Fastify): one suite, run inside each adapter's describe.each.
  * The test-app must serve `/work/:n` (a `work` child span tagged `work.n`, body `{ active: true }`), `/slow`,
  * `/users/:id` and `/health`, and read the trace options from the environment (test-support/app-common.js).
  */
-import { httpGet, startApp, type AgentReceiver, type RunningApp } from './index';
-import { abortedGet, randomHex, serverSpanOf, uniquePath } from './server-spans';
+import { httpGet, startApp, type RunningApp } from './apps';
+import type { AgentReceiver } from '@spanwise/agent';
+import { abortedGet, randomHex, serverSpanOf, spansUntilMarkerRequest, uniquePath } from './server-spans';
 
 export interface ConformanceContext {
   app(): RunningApp;
@@ -23,16 +24,14 @@ export function serverConformanceTests(ctx: ConformanceContext): void {
     const url = uniquePath('/work/9');
     const response = await httpGet(`${ctx.app().url}${url}`, { 'uber-trace-id': `${trace}:${randomHex(16)}:0:0` });
     expect(response.status).toBe(200);
-    const marker = uniquePath('/users/9');
-    await httpGet(`${ctx.app().url}${marker}`);
-    await serverSpanOf(agent, marker);
-    expect(agent.spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
+    const spans = await spansUntilMarkerRequest(agent, ctx.app().url);
+    expect(spans.filter((s) => s.traceId === trace || s.tags['http.url'] === url)).toEqual([]);
   });
 
   it('reports a request the client aborted', async () => {
     const url = uniquePath('/slow');
     await abortedGet(`${ctx.app().url}${url}`, 150);
-    const span = await serverSpanOf(ctx.agent(), url);
+    const span = await serverSpanOf(ctx.agent(), ctx.app().url, url);
     expect(span.operationName).toBe('GET /slow');
     expect(span.tags['http.aborted']).toBe(true);
     expect(span.logs.some((l) => l.fields.event === 'aborted')).toBe(true);
@@ -72,12 +71,12 @@ export function serverConformanceTests(ctx: ConformanceContext): void {
     await httpGet(`${optionsApp.url}${url}`, { 'x-tenant': 'acme', authorization: 'Bearer secret' });
     const unmatched = uniquePath('/nowhere');
     await httpGet(`${optionsApp.url}${unmatched}`);
-    const span = await serverSpanOf(agent, url);
+    const span = await serverSpanOf(agent, optionsApp.url, url);
     expect(span.operationName).toBe('custom GET /users/:id');
     expect(span.tags).toMatchObject({ 'app.request_hook': 'GET', 'app.response_status': 200, 'http.request.header.x-tenant': 'acme', component: ctx.component });
     expect(span.tags['http.request.header.authorization']).toBeUndefined();
     expect(JSON.stringify(span)).not.toContain('secret');
-    expect((await serverSpanOf(agent, unmatched)).operationName).toBe('custom GET none');
+    expect((await serverSpanOf(agent, optionsApp.url, unmatched)).operationName).toBe('custom GET none');
     expect(agent.spans.filter((s) => s.serviceName === ctx.serviceName && ignored.includes(String(s.tags['http.url'])))).toEqual([]);
   });
 
@@ -90,7 +89,7 @@ export function serverConformanceTests(ctx: ConformanceContext): void {
     const urls = [uniquePath('/users/7'), uniquePath('/users/8')];
     for (const url of urls) expect((await httpGet(`${app.url}${url}`, { 'x-api-key': 'k3y-s3cret', 'x-auth-token': 't0k3n-s3cret', 'x-public-key': 'pk-visible' })).status).toBe(200);
     for (const url of urls) {
-      const span = await serverSpanOf(agent, url);
+      const span = await serverSpanOf(agent, app.url, url);
       expect(span.operationName).toBe('GET /users/:id');
       expect(span.tags).toMatchObject({
         component: ctx.component,

@@ -3,7 +3,10 @@
  * unique request URLs, finding a request's server span, aborted requests, trace headers.
  */
 import * as http from 'http';
+import * as net from 'net';
 import type { AgentReceiver, DecodedSpan } from '@spanwise/agent';
+import { httpGet } from './apps';
+import { spansUntilMarker } from './spans';
 
 let counter = 0;
 
@@ -15,40 +18,33 @@ export function uniquePath(path: string): string {
 
 export const isServerSpanOf = (path: string) => (span: DecodedSpan) => span.tags['span.kind'] === 'server' && span.tags['http.url'] === path;
 
-/** Wait for the server span of the request to `path` (a uniquePath), then check no second one arrives. */
-export async function serverSpanOf(agent: AgentReceiver, path: string, settleMs = 150): Promise<DecodedSpan> {
+/** Everything the app at `appUrl` reported before a marker request sent now (see spansUntilMarker). */
+export function spansUntilMarkerRequest(agent: AgentReceiver, appUrl: string): Promise<DecodedSpan[]> {
+  const marker = uniquePath('/spanwise-marker');
+  return spansUntilMarker(agent, () => httpGet(`${appUrl}${marker}`), isServerSpanOf(marker));
+}
+
+/** Wait for the server span of the request to `path` (a uniquePath) of the app at `appUrl`, and check it has no second one. */
+export async function serverSpanOf(agent: AgentReceiver, appUrl: string, path: string): Promise<DecodedSpan> {
   const matches = isServerSpanOf(path);
   await agent.waitForSpans((spans) => spans.some(matches), 5000);
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
-  const found = agent.spans.filter(matches);
+  const found = (await spansUntilMarkerRequest(agent, appUrl)).filter(matches);
   if (found.length !== 1) throw new Error(`expected exactly one server span for ${path}, got ${found.length}`);
   return found[0];
 }
 
-/** Every span of the trace, once `count` of them have arrived. */
-export async function traceSpans(agent: AgentReceiver, traceId: string, count: number): Promise<DecodedSpan[]> {
-  const spans = await agent.waitForSpans((all) => all.filter((s) => s.traceId === traceId).length >= count, 5000);
-  return spans.filter((s) => s.traceId === traceId);
-}
-
-export function childrenOf(spans: DecodedSpan[], parent: DecodedSpan): DecodedSpan[] {
-  return spans.filter((s) => s.parentSpanId === parent.spanId && s.traceId === parent.traceId);
-}
-
-export function errorLog(span: DecodedSpan): Record<string, unknown> | undefined {
-  return span.logs.find((l) => l.fields.event === 'error')?.fields;
-}
-
-/** Send a GET and destroy the connection after `afterMs`, before the (slow) response comes. */
+/** Send a GET over a raw socket and destroy the socket `afterMs` after writing it, before the (slow) response comes. */
 export function abortedGet(url: string, afterMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false });
-    req.on('error', () => resolve());
-    req.on('response', (res) => res.resume());
-    setTimeout(() => {
-      req.destroy();
-      resolve();
-    }, afterMs);
+  const { hostname, port, pathname, search } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, afterMs);
+    });
+    socket.on('error', reject);
   });
 }
 

@@ -25,8 +25,9 @@ function loadExpress(dir) {
  * @param {Function} [setup.getSpan] trace-express's getSpan, for /tagged
  * @param {object} [setup.traceOptions] its options
  * @param {string} [setup.downstreamUrl] base URL for /fanout
+ * @param {number} [setup.slowMs] how long /slow takes (default 50 ms)
  */
-function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, downstreamUrl }) {
+function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, downstreamUrl, slowMs = 50 }) {
   const tracing = traceMiddleware ? require('@spanwise/trace-core') : undefined;
   const { globalTracer } = require('opentracing');
   // Express 4 ignores promises: forward rejections to next. Express 5 does it itself (and is tested doing so).
@@ -90,7 +91,7 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
   app.get('/next-error', (req, res, next) => next(new RangeError('next boom')));
   app.get('/status500', (req, res) => res.status(500).json({ failed: true }));
   app.get('/client-error', (req, res, next) => next(Object.assign(new Error('no such user'), { status: 404 })));
-  app.get('/slow', (req, res) => setTimeout(() => res.json({ slow: true }), 50));
+  app.get('/slow', (req, res) => setTimeout(() => res.json({ slow: true }), slowMs));
 
   app.get(
     '/work',
@@ -101,6 +102,20 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
       await sleep(randomMs(5));
       span.finish();
       res.json({ n: req.query.n });
+    }),
+  );
+
+  // The shared server conformance suite's route: a `work` span under the request's, tagged with n.
+  app.get(
+    '/work/:n',
+    asyncRoute(async (req, res) => {
+      await sleep(randomMs(20));
+      const parent = tracing ? tracing.getActiveSpan() : undefined;
+      const span = globalTracer().startSpan('work', { childOf: parent });
+      span.setTag('work.n', req.params.n);
+      await sleep(randomMs(5));
+      span.finish();
+      res.json({ n: req.params.n, active: parent !== undefined });
     }),
   );
 

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * express-service: env EXPRESS_DIR (fixture dir; default: the express this package resolves), PORT (0: free
- * port), JAEGER_SERVICE_NAME, DOWNSTREAM_URL (optional, for /fanout), TRACING=off (untraced, for the benchmark).
+ * port), JAEGER_SERVICE_NAME, DOWNSTREAM_URL (optional, for /fanout), TRACING=off (untraced, for the benchmark),
+ * SLOW_MS (how long /slow takes, default 50), TRACE_* (trace options, test-support/app-common.js).
  * Prints `LISTENING <port>`.
  */
 const traced = process.env.TRACING !== 'off';
@@ -14,6 +15,7 @@ if (traced) {
   }
 }
 const { buildApp, loadExpress } = require('./app');
+const { traceOptionsFromEnv } = require('../../test-support/app-common');
 
 const { express, major } = loadExpress(process.env.EXPRESS_DIR);
 const app = buildApp({
@@ -21,7 +23,8 @@ const app = buildApp({
   major,
   traceMiddleware: trace && trace.traceMiddleware,
   getSpan: trace && trace.getSpan,
-  traceOptions: { ignore: '/health' },
+  traceOptions: { ignore: '/health', ...traceOptionsFromEnv() },
+  slowMs: Number(process.env.SLOW_MS || 50),
   downstreamUrl: process.env.DOWNSTREAM_URL,
 });
 const server = app.listen(Number(process.env.PORT || 0), () => {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver } from '..';
+import { ROOT, runScript, tracingEnv, useAgent } from '..';
 
 interface Snippet {
   doc: string;
@@ -43,12 +43,10 @@ const SNIPPETS = DOCS.flatMap(snippetsOf);
 const RUN_DIR = path.join(ROOT, '.docs-run');
 
 describe('runnable docs snippets', () => {
-  let agent: AgentReceiver;
+  const agent = useAgent();
   beforeAll(async () => {
     fs.mkdirSync(RUN_DIR, { recursive: true });
-    agent = await startAgent({ port: 0 });
   });
-  afterAll(async () => agent?.close());
 
   it('there are runnable snippets in the README and the docs', () => {
     expect(SNIPPETS.filter((s) => s.doc === 'README.md').length).toBeGreaterThanOrEqual(2);

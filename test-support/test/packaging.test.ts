@@ -12,7 +12,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '..';
+import { httpGet, startApp, tracingEnv, useAgent } from '..';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packAll, verifyTarball } = require('../../scripts/packages') as {
@@ -71,18 +71,15 @@ describe('packed packages installed outside the workspace', () => {
   let work: string;
   let packs: Pack[];
   let registry: Awaited<ReturnType<typeof startScopeRegistry>>;
-  let agent: AgentReceiver;
+  const agent = useAgent();
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-packaging-'));
     packs = packAll(path.join(work, 'tarballs'));
     registry = await startScopeRegistry(packs);
-    agent = await startAgent({ port: 0 });
   }, 180000);
 
   afterAll(async () => {
-    await stopAllApps();
-    await agent?.close();
     await registry?.close();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });

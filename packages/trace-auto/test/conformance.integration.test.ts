@@ -1,4 +1,4 @@
-import { runScript, startAgent, stopAllApps, httpGet, type AgentReceiver } from '../../../test-support';
+import { httpGet, runScript, useAgent } from '../../../test-support';
 import { CONFORMANCE_APPS, CONFORMANCE_CASES, CONFORMANCE_STARTUP, FAKE_TIMERS_CASE, observe, REGISTER_ARGS, startConformancePair, type ConformancePair } from '../../../test-support/conformance';
 
 /**
@@ -6,16 +6,11 @@ import { CONFORMANCE_APPS, CONFORMANCE_CASES, CONFORMANCE_STARTUP, FAKE_TIMERS_C
  * sees its own objects identically (cases in test-support/conformance.ts), and the traced copy did trace.
  */
 describe.each(CONFORMANCE_APPS)('%s: the same with and without the register', (framework) => {
-  let agent: AgentReceiver;
+  const agent = useAgent();
   let pair: ConformancePair;
 
   beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
     pair = await startConformancePair(agent, framework);
-  });
-  afterAll(async () => {
-    await stopAllApps();
-    await agent.close();
   });
 
   it.each(CONFORMANCE_CASES)('$name ($path)', async (testCase) => {

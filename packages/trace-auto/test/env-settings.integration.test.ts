@@ -1,16 +1,10 @@
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
-import { clientSpans, script, serverSpans, sleep, withRegister } from './helpers';
+import { httpGet, runScript, startApp, tracingEnv, useAgent } from '../../../test-support';
+import { spansUntilMarkerRequest } from '../../../test-support/server-spans';
+import { clientSpans, script, serverSpans, withRegister } from './helpers';
 
 /** What users otherwise set in code, from the environment under the register: real processes, spans from their UDP packets. */
 describe('register: ignore rules, header tags and the parent rule from the environment', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it('SPANWISE_IGNORE_INCOMING_PATHS (exact and glob) skips those requests; SPANWISE_HEADERS_AS_TAGS tags the others (also Express routes)', async () => {
     const env = tracingEnv(agent, 'env-in', { SPANWISE_IGNORE_INCOMING_PATHS: '/slow, /users/*', SPANWISE_HEADERS_AS_TAGS: 'X-Tenant,authorization' });
@@ -19,8 +13,7 @@ describe('register: ignore rules, header tags and the parent rule from the envir
     expect((await httpGet(`${app.url}/slow`)).status).toBe(200);
     expect((await httpGet(`${app.url}/fail`, { 'x-tenant': 'acme', authorization: 'Bearer secret' })).status).toBe(500);
     await agent.waitForSpans(1, 5000);
-    await sleep(300);
-    const spans = serverSpans(agent.spans);
+    const spans = serverSpans(await spansUntilMarkerRequest(agent, app.url));
     expect(spans.map((s) => s.operationName)).toEqual(['GET /fail']);
     expect(spans[0].tags['http.request.header.x-tenant']).toBe('acme');
     expect(JSON.stringify(spans[0])).not.toContain('secret');
@@ -32,10 +25,10 @@ describe('register: ignore rules, header tags and the parent rule from the envir
     const app = await startApp(script('plain-http.js'), tracingEnv(agent, 'env-front', env), withRegister);
     expect((await httpGet(`${app.url}/call`)).body).toBe('downstream said hello');
     await agent.waitForSpans(2, 5000);
-    await sleep(300);
-    const front = serverSpans(agent.spans).find((s) => s.serviceName === 'env-front')!;
-    const back = serverSpans(agent.spans).find((s) => s.serviceName === 'env-down')!;
-    expect(clientSpans(agent.spans)).toEqual([]);
+    const spans = await spansUntilMarkerRequest(agent, app.url);
+    const front = serverSpans(spans).find((s) => s.serviceName === 'env-front')!;
+    const back = serverSpans(spans).find((s) => s.serviceName === 'env-down')!;
+    expect(clientSpans(spans)).toEqual([]);
     expect(back.traceId).not.toBe(front.traceId);
     expect(back.parentSpanId).toBe('0000000000000000');
   });
@@ -48,8 +41,9 @@ describe('register: ignore rules, header tags and the parent rule from the envir
       expect(result.code).toBe(0);
     }
     await agent.waitForSpans((spans) => spans.some((s) => s.serviceName === 'env-parent-false'), 5000);
-    await sleep(300);
-    expect(clientSpans(agent.spans).map((s) => s.serviceName)).toEqual(['env-parent-false']);
+    // The scripts have exited: what they sent is queued before the marker the still-running downstream sends.
+    const spans = await spansUntilMarkerRequest(agent, downstream.url);
+    expect(clientSpans(spans).map((s) => s.serviceName)).toEqual(['env-parent-false']);
   });
 
   it.each([

@@ -1,8 +1,9 @@
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { childrenOf, httpGet, ROOT, startApp, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
+import { spansUntilMarkerRequest } from '../../../test-support/server-spans';
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 import { ensureMysql, ensureRedis, stopServers, type DatabaseServer } from '../../../test-support/servers';
-import { clientSpans, script, serverSpans, sleep } from './helpers';
+import { clientSpans, script, serverSpans } from './helpers';
 
 /**
  * An ESM app (test-apps/esm-service: `import` statements only, no tracing code) run with the one flag
@@ -13,7 +14,7 @@ const ESM_SERVICE = path.join(ROOT, 'test-apps', 'esm-service', 'app.mjs');
 const esmFlag = { nodeArgs: ['--import', '@spanwise/trace-auto/register'] };
 
 describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => {
-  let agent: AgentReceiver;
+  const agent = useAgent({ scope: 'test' });
   let es: StandIn;
   let mysql: DatabaseServer;
   let redis: DatabaseServer;
@@ -25,30 +26,19 @@ describe('ESM apps: node --import @spanwise/trace-auto/register app.mjs', () => 
     await es?.close();
     await stopServers();
   });
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
 
   function env(framework: string, extra: Record<string, string> = {}): Record<string, string> {
     return tracingEnv(agent, `esm-${framework}`, { FRAMEWORK: framework, ES_URL: es.url, MYSQL_URL: mysql.url, REDIS_URL: redis.url, ...extra });
-  }
-
-  function childrenOf(spans: DecodedSpan[], parent: DecodedSpan): DecodedSpan[] {
-    return spans.filter((s) => s.parentSpanId === parent.spanId && s.traceId === parent.traceId);
   }
 
   async function requestAndCollect(url: string, expectedSpans: number): Promise<{ server: DecodedSpan; children: DecodedSpan[] }> {
     agent.clear();
     expect((await httpGet(url)).status).toBe(200);
     await agent.waitForSpans(expectedSpans, 5000);
-    await sleep(100);
-    const servers = serverSpans(agent.spans);
+    const spans = await spansUntilMarkerRequest(agent, new URL(url).origin);
+    const servers = serverSpans(spans);
     expect(servers).toHaveLength(1);
-    return { server: servers[0], children: childrenOf(agent.spans, servers[0]) };
+    return { server: servers[0], children: childrenOf(spans, servers[0]) };
   }
 
   it('Express 5 imported from ESM: route-named server span; ES 9 (its ESM copy), mysql2, ioredis and fetch spans are its children', async () => {

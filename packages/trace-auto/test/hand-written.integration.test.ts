@@ -1,4 +1,4 @@
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { httpGet, runScript, startApp, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
 import { clientSpans, script, serverSpans, withRegister } from './helpers';
 
 /**
@@ -19,14 +19,7 @@ const lineOf = (output: string, prefix: string): unknown => {
 };
 
 describe('hand-written spans', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it('a script under -r register that uses only OpenTracing: its span is exported and inject writes the trace headers', async () => {
     const result = await runScript(script('hand-written-script.js'), tracingEnv(agent, 'script', { OPENTRACING_ONLY: '1' }), withRegister);

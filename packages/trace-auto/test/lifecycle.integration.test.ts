@@ -1,4 +1,4 @@
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type RunningApp } from '../../../test-support';
+import { httpGet, runScript, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
 import { REGISTER_JS, script, serverSpans, udpSocketsOf, withRegister } from './helpers';
 
 /**
@@ -7,16 +7,11 @@ import { REGISTER_JS, script, serverSpans, udpSocketsOf, withRegister } from './
  * tracer (its own `client-uuid` process tag), created only in processes that make spans.
  */
 describe('process lifecycle under register', () => {
-  let agent: AgentReceiver;
+  const agent = useAgent({ scope: 'test' });
   const extraPids = new Set<number>();
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
   afterEach(async () => {
-    await stopAllApps();
     for (const pid of extraPids) killQuietly(pid);
     extraPids.clear();
-    await agent.close();
   });
 
   const uuidOf = (span: { processTags: Record<string, unknown> }) => span.processTags['client-uuid'];

@@ -1,42 +1,22 @@
 /* Interoperability across processes: Spanwise services (OTLP and Jaeger Thrift export) and a service instrumented by
  * the OpenTelemetry JS SDK call each other over HTTP with W3C propagation; the spans, collected by the agent's OTLP
  * and UDP receivers, form one trace with the right parent of every span. */
-import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { startAgent, type AgentReceiver, type DecodedSpan } from '@spanwise/agent';
+import { startApp, useAgent, type DecodedSpan } from '../../../test-support';
 
 const RELAY = path.join(__dirname, 'processes/relay.js');
 const OTEL_PRELOAD = path.join(__dirname, 'processes/otel-preload.js');
 const REGISTER = require.resolve('@spanwise/trace-auto/register');
 
-let agent: AgentReceiver;
-const children: ChildProcess[] = [];
-
-beforeEach(async () => {
-  agent = await startAgent({ port: 0, otlpPort: 0 });
-});
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => stop(c)));
-  await agent.close();
-});
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+const agent = useAgent({ scope: 'test', otlpPort: 0 });
 
 type Kind = 'spanwise-otlp' | 'spanwise-jaeger' | 'otel';
 
 const outputs = new Map<string, () => string>();
 
-function start(name: string, kind: Kind, next?: string, extraEnv: Record<string, string> = {}): Promise<string> {
+async function start(name: string, kind: Kind, next?: string, extraEnv: Record<string, string> = {}): Promise<string> {
   const otlpBase = `http://127.0.0.1:${agent.otlpPort}`;
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTEL_|JAEGER_|SPANWISE_)/.test(k)));
-  const env: Record<string, string | undefined> = { ...clean, NAME: name, NEXT: next };
+  const env: Record<string, string> = { NAME: name, ...(next ? { NEXT: next } : {}) };
   let preload: string;
   if (kind === 'otel') {
     preload = OTEL_PRELOAD;
@@ -51,24 +31,9 @@ function start(name: string, kind: Kind, next?: string, extraEnv: Record<string,
     else env.JAEGER_AGENT_PORT = String(agent.port);
   }
   Object.assign(env, extraEnv);
-  const child = spawn(process.execPath, ['-r', preload, RELAY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  outputs.set(name, () => out);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${out}`)), 30000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}/`);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code) => reject(new Error(`${name} exited ${code}:\n${out}`)));
-  });
+  const app = await startApp(RELAY, env, { nodeArgs: ['-r', preload], timeoutMs: 30000 });
+  outputs.set(name, app.output);
+  return `${app.url}/`;
 }
 
 const kindOf = (s: DecodedSpan) => s.tags['span.kind'];

@@ -3,24 +3,23 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
-import { clientSpans, fakePackage, occurrences, script, serverSpans, sleep, withRegister } from './helpers';
+import { httpGet, runScript, startApp, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
+import { spansUntilMarkerRequest } from '../../../test-support/server-spans';
+import { clientSpans, fakePackage, occurrences, script, serverSpans, withRegister } from './helpers';
 
 /**
  * `node -r @spanwise/trace-auto/register app.js` on apps with no tracing code: real processes, spans read from
  * the UDP packets their tracer sends.
  */
 describe('register: apps traced with no code change', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   const byUrl = (spans: DecodedSpan[], url: string) => serverSpans(spans).filter((s) => s.tags['http.url'] === url);
+  /** Everything apps that already exited sent: a traced app started after them answers a marker request. */
+  const spansFromStoppedApps = async () => {
+    const marker = await startApp(script('plain-http.js'), tracingEnv(agent, 'marker'), withRegister);
+    return spansUntilMarkerRequest(agent, marker.url);
+  };
 
   describe('plain http/https servers', () => {
     it('each request gets one server span named by its method, with status and error', async () => {
@@ -28,13 +27,13 @@ describe('register: apps traced with no code change', () => {
       expect(await httpGet(`${app.url}/hello?x=1`)).toMatchObject({ status: 200, body: 'hello' });
       expect(await httpGet(`${app.url}/boom`)).toMatchObject({ status: 500, body: 'boom' });
       await agent.waitForSpans(2, 5000);
-      await sleep(200);
-      expect(serverSpans(agent.spans)).toHaveLength(2);
-      const [hello] = byUrl(agent.spans, '/hello?x=1');
+      const spans = await spansUntilMarkerRequest(agent, app.url);
+      expect(serverSpans(spans)).toHaveLength(2);
+      const [hello] = byUrl(spans, '/hello?x=1');
       expect(hello).toMatchObject({ operationName: 'GET', serviceName: 'plain', parentSpanId: '0000000000000000' });
       expect(hello.tags).toMatchObject({ component: 'http', 'http.method': 'GET', 'http.status_code': 200 });
       expect(hello.tags.error).toBeUndefined();
-      expect(byUrl(agent.spans, '/boom')[0].tags).toMatchObject({ 'http.status_code': 500, error: true });
+      expect(byUrl(spans, '/boom')[0].tags).toMatchObject({ 'http.status_code': 500, error: true });
     });
 
     it('outgoing fetch and http.get inside a request are its children, and the trace continues in the next service', async () => {
@@ -74,8 +73,7 @@ describe('register: apps traced with no code change', () => {
       expect((await httpGet(`${app.url}/fail`)).status).toBe(500);
       expect((await httpGet(`${app.url}/nope`)).status).toBe(404);
       await agent.waitForSpans(3, 5000);
-      await sleep(200);
-      const spans = serverSpans(agent.spans);
+      const spans = serverSpans(await spansUntilMarkerRequest(agent, app.url));
       expect(spans.map((s) => s.operationName).sort()).toEqual(['GET (unmatched)', 'GET /fail', 'GET /users/:id']);
       for (const span of spans) expect(span.tags.component).toBe('express');
       expect(byUrl(spans, '/users/7')[0].tags['http.route']).toBe('/users/:id');
@@ -88,8 +86,7 @@ describe('register: apps traced with no code change', () => {
       const app = await startApp(script('express-app.js'), tracingEnv(agent, `${fixture}-own`, { EXPRESS_FIXTURE: fixture, OWN_MIDDLEWARE: '1' }), withRegister);
       for (let i = 0; i < 3; i++) expect((await httpGet(`${app.url}/users/${i}`)).status).toBe(200);
       await agent.waitForSpans(3, 5000);
-      await sleep(300);
-      const spans = serverSpans(agent.spans);
+      const spans = serverSpans(await spansUntilMarkerRequest(agent, app.url));
       expect(spans).toHaveLength(3);
       expect(new Set(spans.map((s) => s.operationName))).toEqual(new Set(['GET /users/:id']));
     });
@@ -109,8 +106,7 @@ describe('register: apps traced with no code change', () => {
       expect((await httpGet(`${running.url}/fail`)).status).toBe(500);
       expect((await httpGet(`${running.url}/nope`)).status).toBe(404);
       await agent.waitForSpans(3, 5000);
-      await sleep(200);
-      const spans = serverSpans(agent.spans);
+      const spans = serverSpans(await spansUntilMarkerRequest(agent, running.url));
       expect(spans.map((s) => s.operationName).sort()).toEqual(['GET (unmatched)', 'GET /fail', `GET ${users}/:id`].sort());
       for (const span of spans) expect(span.tags.component).toBe(component);
       const failed = byUrl(spans, '/fail')[0];
@@ -122,8 +118,7 @@ describe('register: apps traced with no code change', () => {
       const running = await startApp(script(app), tracingEnv(agent, `${fixture}-own`, { ...appEnv, OWN_MIDDLEWARE: '1' }), withRegister);
       for (let i = 0; i < 3; i++) expect((await httpGet(`${running.url}${users}/${i}`)).status).toBe(200);
       await agent.waitForSpans(3, 5000);
-      await sleep(300);
-      const spans = serverSpans(agent.spans);
+      const spans = serverSpans(await spansUntilMarkerRequest(agent, running.url));
       expect(spans).toHaveLength(3);
       expect(new Set(spans.map((s) => s.operationName))).toEqual(new Set([`GET ${users}/:id`]));
     });
@@ -165,8 +160,7 @@ describe('register: apps traced with no code change', () => {
       expect(await httpGet(`${app.url}/users/2`)).toMatchObject({ status: 200, body: '{"id":"2"}' });
       await agent.waitForSpans(2, 5000);
       await app.stop();
-      await sleep(300);
-      const spans = serverSpans(agent.spans);
+      const spans = serverSpans(await spansFromStoppedApps());
       expect(spans.map((s) => s.tags['http.url']).sort()).toEqual(['/_uninstrument', '/users/1']);
       expect(byUrl(spans, '/users/1')[0].tags).toMatchObject({ component: 'express', 'http.request.header.x-tenant': 'acme' });
     });
@@ -189,8 +183,7 @@ describe('register: apps traced with no code change', () => {
       expect(await httpGet(`${app.url}/users/7`)).toMatchObject({ status: 200, body: '{"id":"7"}' });
       expect((await httpGet(`${app.url}/fail`)).status).toBe(500);
       expect(await app.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
-      await sleep(500);
-      expect(agent.spans).toEqual([]);
+      expect(await spansFromStoppedApps()).toEqual([]);
       expect(app.output()).toContain('SPANWISE_DISABLED=true: nothing is instrumented');
       expect(app.output()).not.toContain('patched');
     });

@@ -1,4 +1,4 @@
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, startApp, tracingEnv, useAgent } from '../../../test-support';
 import { clientSpans, script, serverSpans, withRegister } from './helpers';
 
 /**
@@ -7,14 +7,7 @@ import { clientSpans, script, serverSpans, withRegister } from './helpers';
  * span lies inside the client span that called it. Read from the UDP packets of both processes.
  */
 describe('cross-process span timing', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it('a downstream server span starts after and ends before the client span that called it, even when the server stays busy after answering', async () => {
     const downstream = await startApp(script('timing-app.js'), tracingEnv(agent, 'downstream', { BUSY_MS: '30' }), withRegister);

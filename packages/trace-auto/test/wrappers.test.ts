@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { getActiveSpan, getRequestRecord, setLogLevel } from '@spanwise/trace-core';
 import { disableExpress, disableKoa, enableExpress, enableKoa, wrapAppHandle, wrapHandleRequest, type ExpressMiddleware } from '../src/frameworks';
 import { patchHttpServer, setFrameworkOptions, traceFrameworkServer, unpatchHttpServer, wrapEmit } from '../src/http-server';
-import { initInMemory } from '../../trace-core/test/support';
+import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
 
 type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +18,7 @@ function fakeExchange(url = '/x'): { req: IncomingMessage; res: ServerResponse }
 }
 
 beforeAll(() => {
-  initInMemory();
+  inMemoryTracer();
   setLogLevel('silent');
 });
 

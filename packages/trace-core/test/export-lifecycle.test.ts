@@ -1,18 +1,11 @@
 import * as path from 'path';
-import { runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { runScript, startApp, tracingEnv, useAgent } from '../../../test-support';
 
 const script = (name: string) => path.join(__dirname, 'processes', name);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 describe('exporter: spans finished before any kind of exit are delivered (real processes, UDP)', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it.each([
     ['same-tick', { code: 0, signal: null }],
@@ -30,14 +23,7 @@ describe('exporter: spans finished before any kind of exit are delivered (real p
 });
 
 describe('exporter: fake timers in the app do not stall export', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it.each([
     ['created before the episode', '0'],

@@ -1,18 +1,11 @@
 import * as path from 'path';
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, runScript, startApp, tracingEnv, useAgent } from '../../../test-support';
 import { freePort } from '../../../test-support/servers';
 
 const script = (name: string) => path.join(__dirname, 'processes', name);
 
 describe('tracer lifecycle in real processes', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   it('a script that only creates spans exits by itself, promptly, with every span delivered', async () => {
     // A long flush interval: delivery must come from the exit flush, not the timer (which must not hold the process).

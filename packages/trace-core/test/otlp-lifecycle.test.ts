@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { httpGet, runScript, startAgent, startApp, stopAllApps, type AgentReceiver } from '../../../test-support';
+import { httpGet, runScript, startApp, useAgent, type AgentReceiver } from '../../../test-support';
 
 const script = (name: string) => path.join(__dirname, 'processes', name);
 
@@ -12,14 +12,7 @@ const otlpEnv = (agent: AgentReceiver, serviceName: string, extra: Record<string
 });
 
 describe('OTLP export in real processes: flush at exit and on signals', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0, otlpPort: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test', otlpPort: 0 });
 
   it.each(['http/protobuf', 'http/json'])('a short script exits by itself, promptly, with every span delivered (%s)', async (protocol) => {
     const result = await runScript(script('short-script.js'), otlpEnv(agent, 'short-otlp', { SPAN_COUNT: '25', OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));

@@ -3,7 +3,7 @@
  * them, so util.inspect, assert.deepStrictEqual and Object.getOwnPropertySymbols see the same as without tracing.
  */
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, ROOT, startApp, stopAllApps, tracingEnv, useAgent } from '../../../test-support';
 
 const SCRIPT = path.join(__dirname, 'processes', 'inspect-request.js');
 const REGISTER = ['-r', '@spanwise/trace-auto/register'];
@@ -21,12 +21,8 @@ const SERVERS: [string, Record<string, string>, string][] = [
 ];
 
 describe('req/res look the same to the app with and without tracing', () => {
-  let agent: AgentReceiver;
-  beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
-  });
+  const agent = useAgent();
   afterEach(() => stopAllApps());
-  afterAll(() => agent.close());
 
   async function seen(env: Record<string, string>, urlPath: string, nodeArgs: string[]): Promise<Seen> {
     const app = await startApp(SCRIPT, env, { nodeArgs });

@@ -14,13 +14,14 @@ import {
   withSpan,
 } from '../src';
 import { startSpan } from '../src/spans';
-import { ids, initInMemory, sleep } from './support';
+import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
+import { ids, sleep } from './support';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
 
 describe('propagation through the jaeger-client tracer', () => {
-  beforeEach(() => initInMemory());
+  beforeEach(() => inMemoryTracer());
 
   it.each([
     ['uber-trace-id', { 'uber-trace-id': `${TRACE}:${SPAN}:0:1` }],
@@ -55,7 +56,7 @@ describe('propagation through the jaeger-client tracer', () => {
   });
 
   it('injects the configured formats and carries tracestate along the trace', () => {
-    initInMemory({ propagation: { inject: ['b3', 'b3-single', 'w3c'] } });
+    inMemoryTracer({ propagation: { inject: ['b3', 'b3-single', 'w3c'] } });
     const server = startSpan('server', extractContext({ traceparent: `00-${TRACE}-${SPAN}-01`, tracestate: 'acme=1' }), undefined, 'server');
     const client = withSpan(server, () => startClientSpan('GET'))!;
     const headers: Record<string, unknown> = {};
@@ -67,13 +68,13 @@ describe('propagation through the jaeger-client tracer', () => {
 
   it('starts 64-bit traces by default and 128-bit ones when asked', () => {
     expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(16);
-    initInMemory({ traceId128bit: true });
+    inMemoryTracer({ traceId128bit: true });
     expect(ids(getTracer().startSpan('root')).traceId).toHaveLength(32);
   });
 });
 
 describe('active span context', () => {
-  beforeEach(() => initInMemory());
+  beforeEach(() => inMemoryTracer());
 
   it('follows awaits, timers and callbacks', async () => {
     const span = getTracer().startSpan('request');
@@ -150,13 +151,13 @@ describe('active span context', () => {
 
 describe('client spans', () => {
   it('need a parent by default', () => {
-    initInMemory();
+    inMemoryTracer();
     expect(startClientSpan('GET')).toBeUndefined();
     expect(startClientSpan('GET', { allowRoot: true })).toBeDefined();
   });
 
   it('may be roots when requireParent is off', () => {
-    initInMemory({ requireParent: false });
+    inMemoryTracer({ requireParent: false });
     const span = startClientSpan('GET', { tags: { 'peer.port': 80, skipped: undefined } })! as any;
     expect(span).toBeDefined();
     const tags = Object.fromEntries(span._tags.map((t: any) => [t.key, t.value]));
@@ -165,7 +166,7 @@ describe('client spans', () => {
   });
 
   it('record errors the OpenTracing way', () => {
-    const memory = initInMemory();
+    const memory = inMemoryTracer();
     const span = withSpan(getTracer().startSpan('parent'), () => startClientSpan('GET'))!;
     const error = Object.assign(new TypeError('boom'), { code: 'E1' });
     recordError(span, error, { 'db.error.code': 'E1' });
@@ -178,7 +179,7 @@ describe('client spans', () => {
   });
 
   it('skip tag work for unsampled traces', () => {
-    initInMemory({ sampler: { type: 'const', param: 0 } });
+    inMemoryTracer({ sampler: { type: 'const', param: 0 } });
     const parent = getTracer().startSpan('parent');
     const child = withSpan(parent, () => startClientSpan('GET', { tags: { a: 1 } }))! as any;
     expect(isRecording(child)).toBe(false);
@@ -191,7 +192,7 @@ describe('client spans', () => {
 
 describe('clock', () => {
   it('times spans in microseconds, close to wall time (jaeger-client alone uses whole milliseconds)', () => {
-    const memory = initInMemory();
+    const memory = inMemoryTracer();
     for (let i = 0; i < 20; i++) getTracer().startSpan(`s${i}`).finish();
     const starts = memory.spans.map((s: any) => s._startTime as number);
     expect(starts.some((t: number) => !Number.isInteger(t))).toBe(true);
@@ -202,7 +203,7 @@ describe('clock', () => {
 
 describe('global tracer', () => {
   it('hand-written spans join the same trace', () => {
-    initInMemory();
+    inMemoryTracer();
     const request = getTracer().startSpan('request');
     const manual = withSpan(request, () => opentracing.globalTracer().startSpan('manual', { childOf: getActiveSpan() }));
     expect(ids(manual).parentId).toBe(ids(request).spanId);
@@ -222,7 +223,7 @@ describe('faults in tracing code', () => {
         throw new Error('extract is broken');
       }
     })();
-    initInMemory({ tracer: throwing });
+    inMemoryTracer({ tracer: throwing });
     const parent = new opentracing.Tracer().startSpan('noop');
     expect(withSpan(parent, () => startClientSpan('GET'))).toBeUndefined();
     expect(() => injectHeaders(parent, {})).not.toThrow();

@@ -4,9 +4,9 @@
  * Against the local stand-in server by default; set ES_URL=http://user:pass@host:9200 to run the API
  * steps against a real cluster (the 5xx and stalled-request steps always use the stand-in).
  */
-import * as net from 'net';
 import * as path from 'path';
-import { runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { childrenOf, errorLog, requestSpan, runScenario, runScript, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
+import { freePort } from '../../../test-support/servers';
 
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 
@@ -23,22 +23,19 @@ interface Report {
   major: number;
   steps: Record<string, StepReport>;
   outsideSteps: StepReport;
-  fatal?: string;
 }
 
-let agent: AgentReceiver;
+const agent = useAgent();
 let standIn: StandIn;
 let closedPort: number;
 
 beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
   standIn = await startStandIn();
   closedPort = await freePort();
 });
 
 afterAll(async () => {
   await standIn?.close();
-  await agent?.close();
 });
 
 describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixture) => {
@@ -57,29 +54,19 @@ describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixtu
       STANDIN_URL: standIn.url,
       CLOSED_PORT: String(closedPort),
     });
-    const run = await runScript(SCENARIO, env, { timeoutMs: 60000 });
-    const line = run.output.split('\n').find((l) => l.startsWith('REPORT '));
-    if (!line) throw new Error(`scenario printed no report (exit ${run.code}):\n${run.output}`);
-    report = JSON.parse(line.slice('REPORT '.length)) as Report;
-    if (report.fatal) throw new Error(`scenario failed: ${report.fatal}`);
-    await agent.waitForSpans((all) => all.some((s) => s.serviceName === service && s.operationName === 'step:repatched'), 10000);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the rest of the last UDP batch
+    report = await runScenario<Report>(SCENARIO, env, 60000);
+    // The scenario's last span: everything it sent before has arrived with it.
+    await agent.waitForSpans((all) => all.some((s) => s.serviceName === service && s.operationName === 'scenario:end'), 10000);
     spans = agent.spans.filter((s) => s.serviceName === service);
   }, 90000);
 
-  const stepSpan = (name: string) => {
-    const found = spans.filter((s) => s.operationName === `step:${name}`);
-    expect(found).toHaveLength(1);
-    return found[0];
-  };
-  const childrenOf = (parent: DecodedSpan) => spans.filter((s) => s.parentSpanId === parent.spanId && s.traceId === parent.traceId);
-  const esSpansOf = (name: string) => childrenOf(stepSpan(name));
+  const stepSpan = (name: string) => requestSpan(spans, `step:${name}`);
+  const esSpansOf = (name: string) => childrenOf(spans, stepSpan(name));
   const onlyEsSpanOf = (name: string) => {
     const children = esSpansOf(name);
     expect(children.map((s) => s.operationName)).toHaveLength(1);
     return children[0];
   };
-  const errorLog = (span: DecodedSpan) => span.logs.find((l) => l.fields.event === 'error')?.fields;
 
   test('a search makes one client span named from the API, with the request and the node that answered', () => {
     const span = onlyEsSpanOf('search');
@@ -205,7 +192,7 @@ describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixtu
     for (let i = 0; i < 30; i++) {
       const parents = spans.filter((s) => s.operationName === `concurrent:${i}`);
       expect(parents).toHaveLength(1);
-      const children = childrenOf(parents[0]);
+      const children = childrenOf(spans, parents[0]);
       expect(children.map((s) => s.tags['db.instance'])).toEqual([`conc-${i}`]);
     }
   });
@@ -262,14 +249,3 @@ test('clients 7, 8 and 9 loaded side by side before patch() are all traced', asy
     expect(children.map((s) => [s.operationName, s.tags['db.instance']])).toEqual([['elasticsearch.search', 'books']]);
   }
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

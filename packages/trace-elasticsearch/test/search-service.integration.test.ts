@@ -1,21 +1,13 @@
 /** The search-service test-app: an HTTP request → one server span → one elasticsearch.search child span. */
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, startApp, stopAllApps, tracingEnv, useAgent } from '../../../test-support';
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 
 const APP = 'test-apps/search-service/index.js';
-let agent: AgentReceiver;
-
-beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
-});
+const agent = useAgent();
 
 afterEach(async () => {
   await stopAllApps();
   agent.clear();
-});
-
-afterAll(async () => {
-  await agent?.close();
 });
 
 test.each(['es7', 'es8', 'es9'])('without ES_URL it starts its own stand-in; GET /search traces one search under the server span (%s)', async (client) => {

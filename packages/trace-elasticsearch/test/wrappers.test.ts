@@ -6,20 +6,15 @@
 import { EventEmitter } from 'events';
 import type { Span } from 'opentracing';
 import { flush, getActiveSpan, getTracer, init, isTracingSuppressed, withSpan } from '@spanwise/trace-core';
-import { startAgent, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { spansUntilMarker, useAgent, type DecodedSpan } from '../../../test-support';
 import { configure, patchLegacyTransportClass, patchTransportClass, setActive, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-let agent: AgentReceiver;
+const agent = useAgent();
 let parent: Span;
 
 beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
   init({ serviceName: 'es-wrappers', reporter: { agentHost: '127.0.0.1', agentPort: agent.port, flushIntervalMs: 50 } });
-});
-
-afterAll(async () => {
-  await agent.close();
 });
 
 beforeEach(() => {
@@ -43,11 +38,15 @@ const search = { method: 'POST', path: '/books/_search', body: { query: { match_
 async function esSpans(expected: number): Promise<DecodedSpan[]> {
   parent.finish();
   await flush();
-  const all = await agent.waitForSpans((spans) => spans.some((s) => s.operationName === 'parent'), 5000);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const found = agent.spans.filter((s) => s.operationName !== 'parent');
+  await agent.waitForSpans((spans) => spans.some((s) => s.operationName === 'parent'), 5000);
+  // A span finished and flushed after everything else: once it arrived, so did any late extra span.
+  const sendMarker = () => {
+    getTracer().startSpan('marker').finish();
+    return flush();
+  };
+  const spans = await spansUntilMarker(agent, sendMarker, (s) => s.operationName === 'marker');
+  const found = spans.filter((s) => s.operationName !== 'parent');
   expect(found).toHaveLength(expected);
-  void all;
   return found;
 }
 

@@ -4,22 +4,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
-import { abortedGet, isServer, MAJORS, randomHex, serverSpanFor, SERVICE_APP, sleep } from './helpers';
+import { httpGet, ROOT, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { serverConformanceTests } from '../../../test-support/server-conformance';
+import { abortedGet, randomHex, spansUntilMarkerRequest } from '../../../test-support/server-spans';
+import { isServer, MAJORS, serverSpanFor, SERVICE_APP } from './helpers';
 
 /** The test-app calls `@spanwise/trace-http`'s patch() when that package exists (it is developed in parallel). */
 const HTTP_PATCH_PRESENT = fs.existsSync(path.join(ROOT, 'packages/trace-http/package.json'));
 
-let agent: AgentReceiver;
-
-beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
-});
-
-afterAll(async () => {
-  await stopAllApps();
-  await agent.close();
-});
+const agent = useAgent();
 
 describe.each(MAJORS)('$name', ({ name, dir }) => {
   const service = `express-service-${name}`;
@@ -34,6 +27,17 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
   });
 
   const serverSpan = (url: string) => serverSpanFor(agent, service, url);
+
+  describe('the server conformance suite shared with Koa and Fastify', () => {
+    const serviceName = `express-conformance-${name}`;
+    const env = (extra: Record<string, string> = {}) => tracingEnv(agent, serviceName, { EXPRESS_DIR: dir, ...extra });
+    let conformanceApp: RunningApp;
+    beforeAll(async () => {
+      conformanceApp = await startApp(SERVICE_APP, env({ SLOW_MS: '1500' }));
+    });
+    afterAll(() => conformanceApp.stop());
+    serverConformanceTests({ app: () => conformanceApp, agent: () => agent, script: SERVICE_APP, env, component: 'express', serviceName });
+  });
 
   describe('span names: method + the full matched route pattern', () => {
     test.each([
@@ -170,7 +174,7 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
   });
 
   test('a request aborted by the client is still reported, with http.aborted', async () => {
-    await abortedGet(app.port, '/slow?abort=1', 10);
+    await abortedGet(`${app.url}/slow?abort=1`, 10);
     const span = await serverSpan('/slow?abort=1');
     expect(span.tags['http.aborted']).toBe(true);
     expect(span.operationName).toBe('GET /slow');
@@ -181,8 +185,8 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     expect((await httpGet(`${app.url}/health`)).body).toBe('ok');
     await httpGet(`${app.url}/users/1?after=health`);
     await serverSpan('/users/1?after=health');
-    await sleep(100);
-    expect(agent.spans.filter((s) => s.serviceName === service && String(s.tags['http.url']).startsWith('/health'))).toEqual([]);
+    const spans = await spansUntilMarkerRequest(agent, app.url);
+    expect(spans.filter((s) => s.serviceName === service && String(s.tags['http.url']).startsWith('/health'))).toEqual([]);
   });
 
   test('getSpan(req) gives handlers the request span', async () => {
@@ -195,9 +199,9 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
     const traceIds = paths.map(() => randomHex(32));
     await Promise.all(paths.map((path, i) => httpGet(`${app.url}${path}?once=${i}`, { traceparent: `00-${traceIds[i]}-${randomHex(16)}-01` })));
     for (let i = 0; i < paths.length; i++) await serverSpan(`${paths[i]}?once=${i}`);
-    await sleep(200);
+    const spans = await spansUntilMarkerRequest(agent, app.url);
     for (const traceId of traceIds) {
-      expect(agent.spans.filter((s) => s.traceId === traceId && isServer(s))).toHaveLength(1);
+      expect(spans.filter((s) => s.traceId === traceId && isServer(s))).toHaveLength(1);
     }
   });
 

@@ -1,4 +1,3 @@
-import * as net from 'net';
 import * as path from 'path';
 import { ROOT, type AgentReceiver, type DecodedSpan } from '../../../test-support';
 
@@ -18,26 +17,4 @@ export async function serverSpanFor(agent: AgentReceiver, service: string, url: 
   const match = (s: DecodedSpan) => s.serviceName === service && isServer(s) && s.tags['http.url'] === url;
   const spans = await agent.waitForSpans((all) => all.some(match), timeoutMs);
   return spans.find(match)!;
-}
-
-/** Send a GET over a raw socket and destroy the socket after `afterMs`, before the response comes. */
-export function abortedGet(port: number, urlPath: string, afterMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-      setTimeout(() => {
-        socket.destroy();
-        resolve();
-      }, afterMs);
-    });
-    socket.on('error', reject);
-  });
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function randomHex(chars: number): string {
-  let out = '';
-  while (out.length < chars) out += Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
-  return out.slice(0, chars).replace(/^0/, '1');
 }

@@ -1,8 +1,9 @@
 /**
  * trace-express options, a tracer that throws, and patch()/unpatch(), on Express 4 and 5, through real processes.
  */
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type RunningApp } from '../../../test-support';
-import { MAJORS, script, serverSpanFor, SERVICE_APP, sleep } from './helpers';
+import { httpGet, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
+import { spansUntilMarkerRequest } from '../../../test-support/server-spans';
+import { MAJORS, script, serverSpanFor, SERVICE_APP } from './helpers';
 
 /** Routes whose answers must not depend on tracing (/tagged does, on purpose). */
 const COMPARED_PATHS = [
@@ -36,16 +37,7 @@ async function answers(app: RunningApp, headers: Record<string, string> = {}): P
   return result;
 }
 
-let agent: AgentReceiver;
-
-beforeAll(async () => {
-  agent = await startAgent({ port: 0 });
-});
-
-afterAll(async () => {
-  await stopAllApps();
-  await agent.close();
-});
+const agent = useAgent();
 
 describe.each(MAJORS)('$name', ({ name, dir }) => {
   let untraced: Answer[];
@@ -127,8 +119,8 @@ describe.each(MAJORS)('$name', ({ name, dir }) => {
       expect((await httpGet(`${app.url}/users/5?skip=1`, { 'x-skip': 'yes' })).status).toBe(200);
       await httpGet(`${app.url}/users/5?after=ignored`);
       await serverSpan('/users/5?after=ignored');
-      await sleep(100);
-      const urls = agent.spans.filter((s) => s.serviceName === service).map((s) => String(s.tags['http.url']));
+      const spans = await spansUntilMarkerRequest(agent, app.url);
+      const urls = spans.filter((s) => s.serviceName === service).map((s) => String(s.tags['http.url']));
       expect(urls.filter((url) => url === '/health' || url.startsWith('/internal') || url.includes('skip=1'))).toEqual([]);
     });
   });

@@ -10,7 +10,7 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { httpGet, runScript, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { httpGet, runScript, startAgent, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
 
 const APP = 'test-apps/http-client-service/index.js';
 
@@ -26,7 +26,7 @@ interface CallResult {
   isClientRequest?: boolean;
 }
 
-let agent: AgentReceiver;
+const agent = useAgent();
 let app: RunningApp;
 let downstream: http.Server;
 let secureDownstream: https.Server;
@@ -126,7 +126,6 @@ async function sentinel(target: RunningApp = app): Promise<void> {
 beforeAll(async () => {
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanwise-http-'));
   const { key, cert } = generateCertificate(certDir);
-  agent = await startAgent({ port: 0 });
   downstream = http.createServer(downstreamHandler);
   secureDownstream = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, downstreamHandler);
   for (const server of [downstream, secureDownstream]) server.on('upgrade', acceptUpgrade);
@@ -139,9 +138,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAllApps();
   await Promise.all([downstream && close(downstream), secureDownstream && close(secureDownstream)]);
-  await agent?.close();
   if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
 });
 

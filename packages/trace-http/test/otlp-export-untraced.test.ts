@@ -1,11 +1,9 @@
 import * as path from 'path';
-import { runScript, startAgent, type AgentReceiver } from '../../../test-support';
+import { runScript, useAgent } from '../../../test-support';
 
-let agent: AgentReceiver;
-afterEach(() => agent.close());
+const agent = useAgent({ scope: 'test', otlpPort: 0 });
 
 test("the OTLP exporter's own requests are never traced, even with http patched first and requireParent false", async () => {
-  agent = await startAgent({ port: 0, otlpPort: 0 });
   const result = await runScript(path.join(__dirname, 'scripts/otlp-export-untraced.js'), { OTLP_URL: `http://127.0.0.1:${agent.otlpPort}/v1/traces` });
   expect(result.code).toBe(0);
   await agent.waitForSpans(3, 5000);

@@ -3,7 +3,7 @@
  * in real child processes, spans decoded from jaeger-client's UDP packets. Each test runs on ioredis 5 and 6.
  */
 import * as path from 'path';
-import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { childrenOfRequest, requestSpan, requireErrorLog, ROOT, runScenario, runScript, tracingEnv, useAgent, waitForRequests, type DecodedSpan } from '../../../test-support';
 import { ensureRedis, ensureRedisCluster, freePort, stopServers, type DatabaseServer, type RedisCluster } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
@@ -16,56 +16,21 @@ const HANDSHAKE = ['AUTH', 'HELLO', 'INFO', 'SELECT', 'CLIENT'];
 
 let redis: DatabaseServer;
 let cluster: RedisCluster;
-let agent: AgentReceiver;
+const agent = useAgent({ clearBeforeEach: true });
 
 beforeAll(async () => {
   redis = await ensureRedis();
   cluster = await ensureRedisCluster();
-  agent = await startAgent({ port: 0 });
 }, 90000);
 
-afterAll(async () => {
-  await agent?.close();
-  await stopServers();
-});
-
-beforeEach(() => agent.clear());
+afterAll(() => stopServers());
 
 type Result = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function run(fixture: string, scenario: string, extra: Record<string, string> = {}): Promise<Result> {
-  const { code, output } = await runScript(
-    SCRIPT,
-    { ...tracingEnv(agent, SERVICE), REDIS_URL: redis.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra },
-    { timeoutMs: 30000 },
-  );
-  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`scenario ${scenario} failed (exit ${code}):\n${output}`);
-  return JSON.parse(line.slice('RESULT '.length)) as Result;
-}
-
+const run = (fixture: string, scenario: string, extra: Record<string, string> = {}) =>
+  runScenario<Result>(SCRIPT, { ...tracingEnv(agent, SERVICE), REDIS_URL: redis.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra }, 30000);
 const isRedis = (s: DecodedSpan) => s.tags.component === 'ioredis';
-
-async function collect(requests: string[], redisSpans: number): Promise<DecodedSpan[]> {
-  return agent.waitForSpans((spans) => requests.every((r) => spans.some((s) => s.operationName === r)) && spans.filter(isRedis).length >= redisSpans, 10000);
-}
-
-function requestSpan(spans: DecodedSpan[], name: string): DecodedSpan {
-  const found = spans.filter((s) => s.operationName === name);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
-function childrenOf(spans: DecodedSpan[], request: string): DecodedSpan[] {
-  const parent = requestSpan(spans, request);
-  return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
-}
-
-function errorLog(span: DecodedSpan): Record<string, unknown> {
-  const log = span.logs.find((l) => l.fields.event === 'error');
-  expect(log).toBeDefined();
-  return log!.fields;
-}
+const collect = (requests: string[], redisSpans: number) => waitForRequests(agent, requests, { component: 'ioredis', count: redisSpans });
 
 describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
   it('traces commands with the command and key only, in the caller context; the handshake makes no spans', async () => {
@@ -74,7 +39,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(result.patched).toEqual([`ioredis@${result.version}`]);
     const spans = await collect(['set-get', 'callback', 'wrongtype', 'unknown-command', 'pipeline', 'multi', 'pipeline-error', 'db3'], 9);
 
-    const [set, get] = childrenOf(spans, 'set-get');
+    const [set, get] = childrenOfRequest(spans, 'set-get');
     expect(set.operationName).toBe('SET');
     expect(set.tags).toMatchObject({
       'span.kind': 'client',
@@ -89,9 +54,9 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(get.operationName).toBe('GET');
     expect(get.tags['db.statement']).toBe('GET user:1');
     expect(result.got).toBe('secret-value');
-    expect(childrenOf(spans, 'callback').map((s) => s.operationName)).toEqual(['GET']);
+    expect(childrenOfRequest(spans, 'callback').map((s) => s.operationName)).toEqual(['GET']);
     expect(result.callbackActiveIsRequest).toBe(true);
-    expect(childrenOf(spans, 'db3')[0].tags['db.instance']).toBe('3');
+    expect(childrenOfRequest(spans, 'db3')[0].tags['db.instance']).toBe('3');
 
     // Values, the password and handshake commands never show up.
     const all = JSON.stringify(spans);
@@ -105,15 +70,15 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
   it('tags and logs errors; the app gets the same error', async () => {
     const result = await run(fixture, 'commands');
     const spans = await collect(['wrongtype', 'unknown-command'], 9);
-    const [lpush] = childrenOf(spans, 'wrongtype');
+    const [lpush] = childrenOfRequest(spans, 'wrongtype');
     expect(lpush.tags.error).toBe(true);
-    expect(errorLog(lpush)).toMatchObject({ 'db.error.code': 'WRONGTYPE', 'error.kind': result.wrongtype.kind, message: result.wrongtype.message });
+    expect(requireErrorLog(lpush)).toMatchObject({ 'db.error.code': 'WRONGTYPE', 'error.kind': result.wrongtype.kind, message: result.wrongtype.message });
     expect(result.wrongtype).toMatchObject({ name: 'ReplyError', message: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
 
-    const [unknown] = childrenOf(spans, 'unknown-command');
+    const [unknown] = childrenOfRequest(spans, 'unknown-command');
     expect(unknown.operationName).toBe('NOSUCHCOMMAND');
     expect(unknown.tags['db.statement']).toBe('NOSUCHCOMMAND');
-    expect(errorLog(unknown)).toMatchObject({ 'db.error.code': 'ERR', message: "ERR unknown command 'nosuchcommand', with args beginning with: ?" });
+    expect(requireErrorLog(unknown)).toMatchObject({ 'db.error.code': 'ERR', message: "ERR unknown command 'nosuchcommand', with args beginning with: ?" });
     // The app's error still quotes its argument: only the span's copy is masked.
     expect(result.unknownCommand).toContain("'secret-arg'");
   });
@@ -121,22 +86,22 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
   it('makes one span per pipeline and per MULTI, with the command list, and none per command', async () => {
     const result = await run(fixture, 'commands');
     const spans = await collect(['pipeline', 'multi', 'pipeline-error'], 9);
-    const pipeline = childrenOf(spans, 'pipeline');
+    const pipeline = childrenOfRequest(spans, 'pipeline');
     expect(pipeline).toHaveLength(1);
     expect(pipeline[0].operationName).toBe('PIPELINE');
     expect(pipeline[0].tags).toMatchObject({ 'db.redis.pipeline_length': 3, 'db.redis.commands': 'SET GET INCR', 'db.statement': 'SET a\nGET a\nINCR n', component: 'ioredis' });
     expect(result.pipeline).toEqual([[null, 'OK'], [null, 'secret-a'], [null, 1]]);
 
-    const multi = childrenOf(spans, 'multi');
+    const multi = childrenOfRequest(spans, 'multi');
     expect(multi).toHaveLength(1);
     expect(multi[0].operationName).toBe('MULTI');
     expect(multi[0].tags).toMatchObject({ 'db.redis.pipeline_length': 2, 'db.redis.commands': 'SET GET' });
     expect(result.multi).toEqual([[null, 'OK'], [null, 'secret-b']]);
 
-    const failed = childrenOf(spans, 'pipeline-error');
+    const failed = childrenOfRequest(spans, 'pipeline-error');
     expect(failed).toHaveLength(1);
     expect(failed[0].tags).toMatchObject({ error: true, 'db.redis.failed_commands': 1 });
-    expect(errorLog(failed[0])['db.error.code']).toBe('WRONGTYPE');
+    expect(requireErrorLog(failed[0])['db.error.code']).toBe('WRONGTYPE');
     expect(result.pipelineError[0][0]).toMatch(/^WRONGTYPE/);
   });
 
@@ -145,7 +110,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const names = Array.from({ length: 10 }, (_u, i) => `queued-${i}`);
     const spans = await collect(names, 21);
     for (const [i, name] of names.entries()) {
-      const children = childrenOf(spans, name).filter((s) => s.operationName !== 'connect');
+      const children = childrenOfRequest(spans, name).filter((s) => s.operationName !== 'connect');
       expect(children.map((s) => [s.operationName, s.tags['db.statement']])).toEqual([
         ['INCR', `INCR counter:${i}`],
         ['PIPELINE', `GET counter:${i}\nDEL counter:${i}`],
@@ -166,7 +131,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const names = Array.from({ length: 30 }, (_u, i) => `shared-${i}`);
     const spans = await collect(names, 90);
     for (const [i, name] of names.entries()) {
-      expect(childrenOf(spans, name).map((s) => s.tags['db.statement'])).toEqual([`SET c:${i}`, `GET c:${i}`, `DEL c:${i}`]);
+      expect(childrenOfRequest(spans, name).map((s) => s.tags['db.statement'])).toEqual([`SET c:${i}`, `GET c:${i}`, `DEL c:${i}`]);
     }
   });
 
@@ -175,7 +140,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const names = Array.from({ length: 10 }, (_u, i) => `auto-${i}`);
     const spans = await collect(names, 30);
     for (const [i, name] of names.entries()) {
-      expect(childrenOf(spans, name).map((s) => s.tags['db.statement']).sort()).toEqual([`DEL auto:${i}`, `GET auto:${i}`, `SET auto:${i}`]);
+      expect(childrenOfRequest(spans, name).map((s) => s.tags['db.statement']).sort()).toEqual([`DEL auto:${i}`, `GET auto:${i}`, `SET auto:${i}`]);
     }
     expect(spans.filter((s) => s.operationName === 'PIPELINE')).toEqual([]);
     expect(spans.filter(isRedis)).toHaveLength(30);
@@ -189,13 +154,13 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     // Real Redis replies, as the app got them: each quotes the value.
     for (const name of names.filter((n) => n !== 'wrongtype')) expect([name, result.errors[name]]).toEqual([name, expect.stringContaining('hunter2')]);
     expect(result.errors.wrongtype).toBe('WRONGTYPE Operation against a key holding the wrong kind of value');
-    const messageOf = (request: string) => errorLog(childrenOf(spans, request)[0]).message;
+    const messageOf = (request: string) => requireErrorLog(childrenOfRequest(spans, request)[0]).message;
     expect(messageOf('reply-subcommand')).toBe("ERR unknown subcommand '?'. Try CONFIG HELP.");
     expect(messageOf('reply-unknown-command')).toBe("ERR unknown command 'nosuch', with args beginning with: ?");
     expect(messageOf('reply-wrongtype')).toBe(result.errors.wrongtype);
     for (const name of names) {
-      const [span] = childrenOf(spans, `reply-${name}`);
-      const fields = errorLog(span);
+      const [span] = childrenOfRequest(spans, `reply-${name}`);
+      const fields = requireErrorLog(span);
       expect(span.tags.error).toBe(true);
       expect(String(fields['error.object'])).toBe(`ReplyError: ${fields.message}`);
       expect(String(fields.stack).startsWith(`ReplyError: ${fields.message}\n`)).toBe(true);
@@ -211,12 +176,12 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     );
     expect(code).toBe(0);
     const spans = await collect(['set-get', 'pipeline'], 9);
-    const [set, get] = childrenOf(spans, 'set-get');
+    const [set, get] = childrenOfRequest(spans, 'set-get');
     expect([set.operationName, get.operationName]).toEqual(['SET', 'GET']);
     expect(set.tags).toMatchObject({ component: 'ioredis', 'db.type': 'redis' });
     expect(set.tags['db.statement']).toBeUndefined();
     expect(set.tags.error).toBeUndefined();
-    expect(childrenOf(spans, 'pipeline').map((s) => s.operationName)).toEqual(['PIPELINE']);
+    expect(childrenOfRequest(spans, 'pipeline').map((s) => s.operationName)).toEqual(['PIPELINE']);
     const lines = output.split('\n').filter((line) => line.includes('option statement of @spanwise/trace-ioredis threw'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('bug in the app-supplied statement formatter');
@@ -233,10 +198,10 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(result.refused).toBeTruthy();
     const messages: Record<string, string> = { 'no-offline-queue': result.noOfflineQueue, 'closed-client': result.closedClient, 'closed-callback': result.closedCallback.message, refused: result.refused };
     for (const request of requests) {
-      const commands = childrenOf(spans, request).filter((s) => s.operationName !== 'connect');
+      const commands = childrenOfRequest(spans, request).filter((s) => s.operationName !== 'connect');
       expect(commands).toHaveLength(1);
       expect(commands[0].tags).toMatchObject({ error: true, component: 'ioredis' });
-      expect(errorLog(commands[0]).message).toBe(messages[request]);
+      expect(requireErrorLog(commands[0]).message).toBe(messages[request]);
     }
     expect(JSON.stringify(spans)).not.toContain('hunter2');
   });
@@ -244,14 +209,14 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
   it('records command timeouts and lost connections as errors', async () => {
     const result = await run(fixture, 'failures');
     const spans = await collect(['timeout', 'connection-lost'], 2);
-    const [timedOut] = childrenOf(spans, 'timeout');
+    const [timedOut] = childrenOfRequest(spans, 'timeout');
     expect(timedOut.operationName).toBe('BLPOP');
     expect(timedOut.tags.error).toBe(true);
-    expect(errorLog(timedOut).message).toBe('Command timed out');
+    expect(requireErrorLog(timedOut).message).toBe('Command timed out');
     expect(result.timeout).toBe('Command timed out');
-    const [lost] = childrenOf(spans, 'connection-lost');
+    const [lost] = childrenOfRequest(spans, 'connection-lost');
     expect(lost.tags.error).toBe(true);
-    expect(errorLog(lost).message).toBe(result.connectionLost);
+    expect(requireErrorLog(lost).message).toBe(result.connectionLost);
     expect(result.connectionLost).toMatch(/Connection is closed/);
   });
 
@@ -259,23 +224,23 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const result = await run(fixture, 'concurrent', { REQUESTS: '3', LOAD: 'ioredis-first' });
     expect(result.patched).toEqual([`ioredis@${result.version}`]);
     const spans = await collect(['shared-0', 'shared-1', 'shared-2'], 9);
-    expect(childrenOf(spans, 'shared-1').map((s) => s.operationName)).toEqual(['SET', 'GET', 'DEL']);
+    expect(childrenOfRequest(spans, 'shared-1').map((s) => s.operationName)).toEqual(['SET', 'GET', 'DEL']);
   });
 
   it("statement: 'command' records the name only", async () => {
     await run(fixture, 'commands', { TRACE_OPTIONS: JSON.stringify({ statement: 'command' }) });
     const spans = await collect(['set-get', 'pipeline'], 9);
-    expect(childrenOf(spans, 'set-get').map((s) => s.tags['db.statement'])).toEqual(['SET', 'GET']);
-    expect(childrenOf(spans, 'pipeline')[0].tags['db.statement']).toBe('SET\nGET\nINCR');
+    expect(childrenOfRequest(spans, 'set-get').map((s) => s.tags['db.statement'])).toEqual(['SET', 'GET']);
+    expect(childrenOfRequest(spans, 'pipeline')[0].tags['db.statement']).toBe('SET\nGET\nINCR');
   });
 
   it('unpatch() restores ioredis; patch() twice traces each command once', async () => {
     const result = await run(fixture, 'unpatch');
     const spans = await collect(['patched', 'unpatched', 'repatched'], 2);
     expect(result.afterUnpatch).toEqual([]);
-    expect(childrenOf(spans, 'patched').map((s) => s.operationName)).toEqual(['PING']);
-    expect(childrenOf(spans, 'unpatched')).toEqual([]);
-    expect(childrenOf(spans, 'repatched').map((s) => s.operationName)).toEqual(['PING']);
+    expect(childrenOfRequest(spans, 'patched').map((s) => s.operationName)).toEqual(['PING']);
+    expect(childrenOfRequest(spans, 'unpatched')).toEqual([]);
+    expect(childrenOfRequest(spans, 'repatched').map((s) => s.operationName)).toEqual(['PING']);
   });
 
   it('traces Cluster clients: one span per command with the node it went to, pipelines as one span', async () => {
@@ -285,7 +250,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     const spans = await collect(names, 30);
     const usedNodes = new Set<string>();
     for (const [i, name] of names.entries()) {
-      const children = childrenOf(spans, name).filter((s) => s.operationName !== 'connect');
+      const children = childrenOfRequest(spans, name).filter((s) => s.operationName !== 'connect');
       expect(children.map((s) => [s.operationName, s.tags['db.statement']])).toEqual([
         ['SET', `SET key:${i}`],
         ['GET', `GET key:${i}`],

@@ -3,8 +3,8 @@
  * traced by @spanwise/trace-http. Each hop's server span is the child of the caller's client span.
  */
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
-import { uniquePath } from '../../../test-support/server-spans';
+import { httpGet, ROOT, startApp, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { spansUntilMarkerRequest, uniquePath } from '../../../test-support/server-spans';
 
 const CHAINS = [
   { name: 'Koa 2 → Fastify 4 → Express 4', koa: 'fixtures/koa2', fastify: 'fixtures/fastify4', express: 'fixtures/express4' },
@@ -12,13 +12,14 @@ const CHAINS = [
 ];
 
 describe.each(CHAINS)('a chain $name', (chain) => {
-  let agent: AgentReceiver;
+  const agent = useAgent();
   let koa: RunningApp;
+  let fastify: RunningApp;
+  let express: RunningApp;
 
   beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
-    const express = await startApp('test-apps/express-service/index.js', tracingEnv(agent, 'express-service', { EXPRESS_DIR: path.join(ROOT, chain.express) }));
-    const fastify = await startApp(
+    express = await startApp('test-apps/express-service/index.js', tracingEnv(agent, 'express-service', { EXPRESS_DIR: path.join(ROOT, chain.express) }));
+    fastify = await startApp(
       'test-apps/fastify-service/index.js',
       tracingEnv(agent, 'fastify-service', { FASTIFY_DIR: path.join(ROOT, chain.fastify), DOWNSTREAM_URL: express.url, DOWNSTREAM_PATH: '/users/42' }),
     );
@@ -26,10 +27,6 @@ describe.each(CHAINS)('a chain $name', (chain) => {
       'test-apps/koa-service/index.js',
       tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, chain.koa), DOWNSTREAM_URL: fastify.url, DOWNSTREAM_PATH: '/fanout' }),
     );
-  });
-  afterAll(async () => {
-    await stopAllApps();
-    await agent.close();
   });
 
   it('30 concurrent chains: each keeps its own trace, one server span per service, each under its caller\'s client span', async () => {
@@ -43,7 +40,7 @@ describe.each(CHAINS)('a chain $name', (chain) => {
     const entries = (spans: DecodedSpan[]) => urls.map((u) => spans.find((s) => s.serviceName === 'koa-service' && s.tags['http.url'] === u));
     const complete = (spans: DecodedSpan[]) => entries(spans).every((entry) => entry !== undefined && spans.filter((s) => s.traceId === entry.traceId).length >= 5);
     const spans = await agent.waitForSpans(complete, 15000);
-    await new Promise((r) => setTimeout(r, 200)); // anything extra would arrive now
+    for (const app of [koa, fastify, express]) await spansUntilMarkerRequest(agent, app.url); // anything extra has arrived by now
     const traceIds = new Set<string>();
     for (const entry of entries(agent.spans)) {
       const trace = agent.spans.filter((s) => s.traceId === entry!.traceId);

@@ -3,9 +3,9 @@
  * Koa 3 + @koa/router 15, its spans decoded from the UDP packets jaeger-client sends.
  */
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { childrenOf, errorLog, httpGet, ROOT, startApp, traceSpans, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
 import { serverConformanceTests } from '../../../test-support/server-conformance';
-import { childrenOf, errorLog, randomHex, serverSpanOf, slowPost, traceSpans, uniquePath } from '../../../test-support/server-spans';
+import { randomHex, serverSpanOf, slowPost, uniquePath } from '../../../test-support/server-spans';
 
 const APP = 'test-apps/koa-service/index.js';
 const FIXTURES = [
@@ -14,24 +14,19 @@ const FIXTURES = [
 ];
 
 describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
-  let agent: AgentReceiver;
+  const agent = useAgent();
   let app: RunningApp;
   let untraced: RunningApp;
   const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, dir), ...extra });
 
   beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
     [app, untraced] = await Promise.all([startApp(APP, env({ SLOW_MS: '1500' })), startApp(APP, env({ TRACING: 'off' }))]);
-  });
-  afterAll(async () => {
-    await stopAllApps();
-    await agent.close();
   });
 
   async function get(route: string, headers: Record<string, string> = {}) {
     const url = uniquePath(route);
     const response = await httpGet(`${app.url}${url}`, headers);
-    return { response, span: await serverSpanOf(agent, url), url };
+    return { response, span: await serverSpanOf(agent, app.url, url), url };
   }
 
   describe('route names', () => {
@@ -109,7 +104,7 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     const url = uniquePath('/echo/1');
     const response = await slowPost(`${app.url}${url}`, JSON.stringify({ hello: 'world', pad: 'x'.repeat(2000) }), 60);
     expect(JSON.parse(response.body)).toMatchObject({ active: true, echo: { hello: 'world' } });
-    const server = await serverSpanOf(agent, url);
+    const server = await serverSpanOf(agent, app.url, url);
     expect(server.operationName).toBe('POST /echo/:n');
     const [work] = childrenOf(await traceSpans(agent, server.traceId, 2), server);
     expect(work.operationName).toBe('work');
@@ -159,8 +154,7 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
     async function traceOf(route: string): Promise<{ server: DecodedSpan; spans: DecodedSpan[] }> {
       const url = uniquePath(route);
       await httpGet(`${spansApp.url}${url}`);
-      const server = await serverSpanOf(agent, url);
-      await new Promise((r) => setTimeout(r, 100));
+      const server = await serverSpanOf(agent, spansApp.url, url);
       return { server, spans: agent.spans.filter((s) => s.traceId === server.traceId) };
     }
 
@@ -187,7 +181,6 @@ describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
 
     it('off by default: the plain app sends only the server span', async () => {
       const { span } = await get('/users/3');
-      await new Promise((r) => setTimeout(r, 100));
       expect(agent.spans.filter((s) => s.traceId === span.traceId).map((s) => s.operationName)).toEqual(['GET /users/:id']);
     });
   });

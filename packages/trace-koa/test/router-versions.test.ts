@@ -3,23 +3,18 @@
  * nested routers, prefixes and a handler calling next() into a router middleware.
  */
 import * as path from 'path';
-import { httpGet, ROOT, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver, type RunningApp } from '../../../test-support';
+import { httpGet, ROOT, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
 import { serverSpanOf, uniquePath } from '../../../test-support/server-spans';
 
 describe.each([
   { name: '@koa/router 13 with Koa 2', dir: 'fixtures/koa-router13' },
   { name: '@koa/router 14 with Koa 3', dir: 'fixtures/koa-router14' },
 ])('trace-koa route names with $name', ({ dir }) => {
-  let agent: AgentReceiver;
+  const agent = useAgent();
   let app: RunningApp;
 
   beforeAll(async () => {
-    agent = await startAgent({ port: 0 });
     app = await startApp('test-apps/koa-service/index.js', tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, dir) }));
-  });
-  afterAll(async () => {
-    await stopAllApps();
-    await agent.close();
   });
 
   it.each([
@@ -30,6 +25,6 @@ describe.each([
   ])('%s is named %s', async (route, operationName) => {
     const url = uniquePath(route);
     await httpGet(`${app.url}${url}`);
-    expect((await serverSpanOf(agent, url)).operationName).toBe(operationName);
+    expect((await serverSpanOf(agent, app.url, url)).operationName).toBe(operationName);
   });
 });

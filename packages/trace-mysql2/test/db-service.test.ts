@@ -2,19 +2,16 @@
  * test-apps/db-service end to end: real HTTP, real MariaDB and Redis, a pool smaller than the concurrency.
  * Each request's server span gets exactly its own Redis GET and MySQL SELECT.
  */
-import { httpGet, startAgent, startApp, stopAllApps, tracingEnv, type AgentReceiver } from '../../../test-support';
+import { httpGet, startApp, tracingEnv, useAgent } from '../../../test-support';
 import { ensureMysql, ensureRedis, stopServers } from '../../../test-support/servers';
 
-let agent: AgentReceiver;
+const agent = useAgent();
 
 beforeAll(async () => {
   await Promise.all([ensureMysql(), ensureRedis()]);
-  agent = await startAgent({ port: 0 });
 }, 90000);
 
 afterAll(async () => {
-  await stopAllApps();
-  await agent?.close();
   await stopServers();
 });
 

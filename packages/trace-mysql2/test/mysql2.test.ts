@@ -4,7 +4,7 @@
  * the latest 3.x (lib/base/connection.js) and 3.11.4 (lib/connection.js, before the 3.11.5 refactor).
  */
 import * as path from 'path';
-import { ROOT, runScript, startAgent, tracingEnv, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { childrenOf, onlyChildOf, requestSpan, requireErrorLog, ROOT, runScenario, runScript, tracingEnv, spansUntilMarker, useAgent, waitForRequests, type DecodedSpan } from '../../../test-support';
 import { ensureMysql, freePort, stopServers, type DatabaseServer } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
@@ -15,61 +15,22 @@ const FIXTURES: Array<[string, string, RegExp]> = [
 ];
 
 let db: DatabaseServer;
-let agent: AgentReceiver;
+const agent = useAgent({ clearBeforeEach: true });
 
 beforeAll(async () => {
   db = await ensureMysql();
-  agent = await startAgent({ port: 0 });
 }, 90000);
 
-afterAll(async () => {
-  await agent?.close();
-  await stopServers();
-});
-
-beforeEach(() => agent.clear());
+afterAll(() => stopServers());
 
 type Result = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function run(fixture: string, scenario: string, extra: Record<string, string> = {}): Promise<Result> {
-  const { code, output } = await runScript(
-    SCRIPT,
-    { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra },
-    { timeoutMs: 45000 },
-  );
-  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`scenario ${scenario} failed (exit ${code}):\n${output}`);
-  return JSON.parse(line.slice('RESULT '.length)) as Result;
-}
-
+const run = (fixture: string, scenario: string, extra: Record<string, string> = {}) =>
+  runScenario<Result>(SCRIPT, { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra }, 45000);
 /** Wait until every request span named in `requests` has arrived, plus at least `dbSpans` mysql2 spans. */
-async function collect(requests: string[], dbSpans: number): Promise<DecodedSpan[]> {
-  return agent.waitForSpans((spans) => requests.every((r) => spans.some((s) => s.operationName === r)) && spans.filter(isDb).length >= dbSpans, 10000);
-}
-
+const collect = (requests: string[], dbSpans: number) => waitForRequests(agent, requests, { component: 'mysql2', count: dbSpans });
 const isDb = (s: DecodedSpan) => s.tags.component === 'mysql2';
-
-function requestSpan(spans: DecodedSpan[], name: string): DecodedSpan {
-  const found = spans.filter((s) => s.operationName === name);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
-function childrenOf(spans: DecodedSpan[], parent: DecodedSpan): DecodedSpan[] {
-  return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
-}
-
-function onlyChild(spans: DecodedSpan[], request: string): DecodedSpan {
-  const children = childrenOf(spans, requestSpan(spans, request));
-  expect(children).toHaveLength(1);
-  return children[0];
-}
-
-function errorLog(span: DecodedSpan): Record<string, unknown> {
-  const log = span.logs.find((l) => l.fields.event === 'error');
-  expect(log).toBeDefined();
-  return log!.fields;
-}
+const onlyChild = (spans: DecodedSpan[], request: string) => onlyChildOf(spans, requestSpan(spans, request));
 
 describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
   it('traces every statement form on a connection, with tags, masked SQL and the caller context', async () => {
@@ -135,7 +96,7 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
 
     const duplicate = onlyChild(spans, 'error');
     expect(duplicate.tags.error).toBe(true);
-    const fields = errorLog(duplicate);
+    const fields = requireErrorLog(duplicate);
     expect(fields).toMatchObject({ 'db.error.code': 'ER_DUP_ENTRY', 'db.error.errno': 1062, 'db.error.sql_state': '23000' });
     expect(fields.message).toBe("Duplicate entry '?' for key 'email'");
     // What the app received is mysql2's own error, message and SQL unmasked.
@@ -149,17 +110,17 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
 
     const streamError = onlyChild(spans, 'stream-error');
     expect(streamError.tags.error).toBe(true);
-    expect(errorLog(streamError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
+    expect(requireErrorLog(streamError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
     expect(result.streamError).toBe('ER_NO_SUCH_TABLE');
 
     const syncThrow = onlyChild(spans, 'sync-throw');
     expect(syncThrow.tags.error).toBe(true);
-    expect(errorLog(syncThrow).message).toBe(result.syncThrow);
+    expect(requireErrorLog(syncThrow).message).toBe(result.syncThrow);
     expect(result.syncThrow).toMatch(/Bind parameters must not contain undefined/);
 
     const promiseError = onlyChild(spans, 'promise-error');
     expect(promiseError.tags.error).toBe(true);
-    expect(errorLog(promiseError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
+    expect(requireErrorLog(promiseError)['db.error.code']).toBe('ER_NO_SUCH_TABLE');
     expect(result.promiseError.code).toBe('ER_NO_SUCH_TABLE');
   });
 
@@ -328,13 +289,13 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(result.errors.promise.message).toContain('hunter2');
     expect(result.errors.comment.rows).toEqual([{ x: 'hunter2', y: 1 }]);
 
-    const messageOf = (request: string) => errorLog(onlyChild(spans, request)).message;
+    const messageOf = (request: string) => requireErrorLog(onlyChild(spans, request)).message;
     expect(messageOf('secret-syntax')).toMatch(/near 'WHERE pw = \?' at line 1$/);
     expect(messageOf('secret-duplicate')).toBe("Duplicate entry '?' for key 'pw'");
     expect(messageOf('secret-integer')).toMatch(/^Incorrect integer value: '\?' for column `spanwise_test`.`spanwise_secrets`.`n` at row 1$/);
     expect(messageOf('secret-variable')).toBe("Variable 'sql_mode' can't be set to the value of '?'");
     for (const request of ['secret-syntax', 'secret-duplicate', 'secret-promise', 'secret-execute']) {
-      const fields = errorLog(onlyChild(spans, request));
+      const fields = requireErrorLog(onlyChild(spans, request));
       expect(fields['error.object']).toBe(`Error: ${fields.message}`);
       expect(String(fields.stack).startsWith(`Error: ${fields.message}\n    at `)).toBe(true);
     }
@@ -360,14 +321,14 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
       // A cluster that found no node cannot say which server it meant.
       if (!request.startsWith('cluster')) expect(span.tags['db.instance']).toBe(db.database);
       else expect(span.tags['peer.address']).toBeUndefined();
-      const fields = errorLog(span);
+      const fields = requireErrorLog(span);
       expect([request, fields.message]).toEqual([request, failure.message]);
     }
     expect(onlyChild(spans, 'refused-query').tags['db.statement']).toBe('SELECT * FROM t WHERE pw = ?');
     expect(onlyChild(spans, 'refused-query').operationName).toBe('SELECT t');
     expect(onlyChild(spans, 'refused-query').tags['peer.port']).toBe(deadPort);
     expect(onlyChild(spans, 'denied-execute').tags['db.statement']).toBe('SELECT ? AS a');
-    expect(errorLog(onlyChild(spans, 'denied-query'))['db.error.code']).toBe('ER_ACCESS_DENIED_ERROR');
+    expect(requireErrorLog(onlyChild(spans, 'denied-query'))['db.error.code']).toBe('ER_ACCESS_DENIED_ERROR');
     // Latest mysql2 passes on the node's error; 3.11 retries, drops the node, then finds none.
     expect(result.failures['cluster-dead-query'].message).toMatch(/ECONNREFUSED|Pool does Not exist/);
     expect(result.failures['cluster-missing-execute'].message).toMatch(/^Pool does Not exists?\.$/);
@@ -381,7 +342,9 @@ describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
     expect(pool.mismatches).toBe(0);
     const commenter = await run(fixture, 'commenter', { ...unsampled, TRACE_OPTIONS: JSON.stringify({ sqlCommenter: true }) });
     expect(commenter.serverSawQuery).toMatch(/ \/\*traceparent='00-[0-9a-f]{32}-[0-9a-f]{16}-00'\*\/$/);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the scripts flushed before exiting; allow UDP delivery
-    expect(agent.spans).toEqual([]);
+    // A sampled run under another service name, sent after: once it arrived, anything the unsampled runs sent has too.
+    const marker = 'mysql2-marker';
+    const spans = await spansUntilMarker(agent, () => run(fixture, 'statements', { JAEGER_SERVICE_NAME: marker }), (s) => s.serviceName === marker && s.operationName === 'short');
+    expect(spans.filter((s) => s.serviceName !== marker)).toEqual([]);
   });
 });

@@ -1,12 +1,14 @@
 'use strict';
 /**
  * Runs every Elasticsearch scenario of the integration suite in one process, against one client major:
- * each step runs under its own parent span `step:<name>`; what the app observed is printed as `REPORT <json>`.
+ * each step runs under its own parent span `step:<name>`; what the app observed is printed as `RESULT <json>`
+ * (test-support/scenario-app.js), after a last root span `scenario:end` that tells the test everything was sent.
  * Env: FIXTURE (es7|es8|es9), ES_URL (cluster or stand-in), STANDIN_URL (failure endpoints), CLOSED_PORT.
  */
 const path = require('path');
 const core = require('@spanwise/trace-core');
 const elasticsearch = require('@spanwise/trace-elasticsearch');
+const { request, reportScenario } = require('../../../../test-support/scenario-app');
 
 elasticsearch.patch();
 
@@ -44,15 +46,13 @@ const withBody = (params, body) => (legacy ? { ...params, body } : { ...params, 
 const query = { query: { match: { title: 'dune' } } };
 
 async function step(name, fn) {
-  const parent = core.getTracer().startSpan(`step:${name}`);
   const out = (report.steps[name] = {});
   current = out;
   try {
-    await core.withSpan(parent, () => fn(out, parent));
+    await request(`step:${name}`, (parent) => fn(out, parent));
   } catch (error) {
     out.uncaught = `${error && error.name}: ${error && error.message}`;
   } finally {
-    parent.finish();
     current = report.outsideSteps;
   }
 }
@@ -203,9 +203,7 @@ async function main() {
   await standIn.close();
 }
 
-main()
-  .catch((error) => (report.fatal = String(error && error.stack)))
-  .then(() => core.flush())
-  .then(() => {
-    console.log('REPORT ' + JSON.stringify(report));
-  });
+reportScenario(report, async () => {
+  await main();
+  await request('scenario:end', async () => undefined);
+});

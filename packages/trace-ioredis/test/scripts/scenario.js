@@ -4,7 +4,8 @@
  * LOAD ('patch-first' | 'ioredis-first'), TRACE_OPTIONS (JSON). Each "request" is a root span made here.
  * Prints `RESULT <json>` with what the app itself observed.
  */
-const { getTracer, withSpan, getActiveSpan, shutdown } = require('@spanwise/trace-core');
+const { getActiveSpan } = require('@spanwise/trace-core');
+const { request, reportScenario } = require('../../../../test-support/scenario-app');
 const tracing = require('@spanwise/trace-ioredis');
 
 const fixtureDir = process.env.FIXTURE_DIR;
@@ -25,16 +26,6 @@ if ((process.env.LOAD || 'patch-first') === 'patch-first') {
 }
 
 const result = { version: require(require.resolve('ioredis/package.json', { paths: [fixtureDir] })).version, patched: tracing.patchedVersions() };
-let counter = 0;
-
-async function request(name, fn) {
-  const span = getTracer().startSpan(name, { tags: { 'request.index': counter++ } });
-  try {
-    return await withSpan(span, () => fn(span));
-  } finally {
-    span.finish();
-  }
-}
 
 const ready = (client) => (client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => client.once('ready', resolve)));
 const caught = (promise) => promise.then(() => undefined, (err) => err);
@@ -251,11 +242,4 @@ const scenarios = {
   },
 };
 
-(async () => {
-  await scenarios[process.env.SCENARIO]();
-  await shutdown();
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
-})().catch((error) => {
-  process.stdout.write(`FAILED ${error.stack}\n`);
-  process.exitCode = 1;
-});
+reportScenario(result, scenarios[process.env.SCENARIO]);

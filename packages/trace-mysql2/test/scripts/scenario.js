@@ -5,7 +5,8 @@
  * TRACE_OPTIONS (JSON for patch()). Each "request" is a root span made here; statements run inside it.
  * Prints `RESULT <json>` with what the app itself observed (errors it got, active span in callbacks).
  */
-const { getTracer, withSpan, getActiveSpan, shutdown } = require('@spanwise/trace-core');
+const { getActiveSpan } = require('@spanwise/trace-core');
+const { request, reportScenario } = require('../../../../test-support/scenario-app');
 const tracing = require('@spanwise/trace-mysql2');
 
 const fixtureDir = process.env.FIXTURE_DIR;
@@ -35,17 +36,6 @@ if (load === 'patch-first') {
 } else throw new Error(`unknown LOAD ${load}`);
 
 const result = { version: require(require.resolve('mysql2/package.json', { paths: [fixtureDir] })).version, patched: tracing.patchedVersions() };
-let requestCounter = 0;
-
-/** Run `fn` as request `name` (a root span), returning what fn returns; the span ends when fn's promise settles. */
-async function request(name, fn) {
-  const span = getTracer().startSpan(name, { tags: { 'request.index': requestCounter++ } });
-  try {
-    return await withSpan(span, () => fn(span));
-  } finally {
-    span.finish();
-  }
-}
 
 const cb = (resolve, reject) => (err, rows) => (err ? reject(err) : resolve(rows));
 
@@ -374,11 +364,4 @@ const scenarios = {
   },
 };
 
-(async () => {
-  await scenarios[process.env.SCENARIO]();
-  await shutdown();
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
-})().catch((error) => {
-  process.stdout.write(`FAILED ${error.stack}\n`);
-  process.exitCode = 1;
-});
+reportScenario(result, scenarios[process.env.SCENARIO]);
