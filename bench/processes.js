@@ -1,13 +1,14 @@
 'use strict';
 /**
- * Starting and measuring the bench's app processes: the one place the bench spawns an app (so it can move to a shared
- * helper in one edit). The app is pinned to CPU 1 and the bench process (load generator, span sinks) to CPU 0 when
+ * Starting and measuring the bench's app processes, through the test kit's spawnListening (the same start-and-wait
+ * the tests and the demo use). The app is pinned to CPU 1 and the bench process (load generator, span sinks) to CPU 0 when
  * `taskset` exists and the machine has two CPUs or more.
  */
-const { execFileSync, spawn } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawnListening } = require('../test-support/dist/processes.js');
 
 const hasTaskset = (() => {
   try {
@@ -32,31 +33,10 @@ function pinSelf() {
 function startApp({ script, env, nodeArgs = [], cwd = path.dirname(script), startTimeoutMs = 30000 }) {
   const command = hasTaskset ? 'taskset' : process.execPath;
   const args = hasTaskset ? ['-c', '1', process.execPath, ...nodeArgs, script] : [...nodeArgs, script];
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not start:\n${out}`));
-    }, startTimeoutMs);
-    child.stdout.on('data', () => {
-      const match = /LISTENING (\d+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      const stop = () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        return exited.then(() => undefined);
-      };
-      resolve({ port: Number(match[1]), child, output: () => out, stop });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${out}`));
-    });
-  });
+  return spawnListening(command, args, { env, cwd, timeoutMs: startTimeoutMs, name: path.basename(script) }).then((app) => ({
+    ...app,
+    stop: () => app.stop().then(() => undefined),
+  }));
 }
 
 /** CPU seconds (user + system) the process has used, from /proc (Linux); undefined elsewhere. */

@@ -132,7 +132,7 @@ async function main() {
     }
   } finally {
     await sinks.close();
-    await require('../test-support/servers.js').stopServers().catch(() => {});
+    await require('../test-support/dist/servers.js').stopServers().catch(() => {});
   }
 }
 

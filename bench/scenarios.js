@@ -27,7 +27,7 @@ const autoRegister = { ...traced(0.9, { TRACING: 'off' }, 'traced by register (n
 
 /** MariaDB and Redis for the db scenario: MYSQL_URL/REDIS_URL, or private servers started for the run. */
 async function databaseEnv() {
-  const { ensureMysql, ensureRedis } = require('../test-support/servers.js');
+  const { ensureMysql, ensureRedis } = require('../test-support/dist/servers.js');
   const [mysql, redis] = await Promise.all([ensureMysql(), ensureRedis()]);
   return { MYSQL_URL: mysql.url, REDIS_URL: redis.url };
 }

@@ -94,7 +94,7 @@ function appEnv(app, variant, options, databaseEnv) {
 }
 
 async function databaseEnv() {
-  const { ensureMysql, ensureRedis } = require('../../test-support/servers.js');
+  const { ensureMysql, ensureRedis } = require('../../test-support/dist/servers.js');
   const [mysql, redis] = await Promise.all([ensureMysql(), ensureRedis()]);
   return { MYSQL_URL: mysql.url, REDIS_URL: redis.url };
 }
