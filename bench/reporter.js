@@ -264,7 +264,7 @@ async function main() {
   const compact = encodeSpan(data.spans[0]).length;
   const compat = encodeSpan(data.spans[0], { jaegerCompatible: true }).length;
   console.log(
-    `node ${process.version}, ${N} spans/run in one tick, ${RUNS} runs (+1 warm-up), best run shown; ` +
+    `node ${process.version}, ${N} spans/run in one tick, ${RUNS} runs (+1 warm-up), medians; ` +
       `typical span = ${compact} bytes compact, ${compat} bytes jaeger-compatible`,
   );
   const rows = {};
