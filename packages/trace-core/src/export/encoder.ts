@@ -29,7 +29,7 @@ const EMPTY8 = Buffer.alloc(8);
  * Strings up to this length are written by a JS loop when they are pure ASCII; longer ones by the native UTF-8
  * writer, whose call costs about as much as copying this many characters one by one.
  */
-const ASCII_FAST_MAX = 24;
+const ASCII_FAST_MAX = 32;
 
 
 /** A tag or log field as jaeger-client stores it (`{ key, value }`). */

@@ -80,11 +80,15 @@ export const MAX_UDP_PAYLOAD = 65507;
 /** Largest delay a Node.js timer accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A whole number in [min, max], or (`positive`) any number above 0 up to max. */
+/**
+ * A whole number in [min, max], or (`positive`) any number above 0 up to max. `huge`: max is only a sanity bound, so
+ * the message says "at least min".
+ */
 interface NumberLimit {
   readonly min: number;
   readonly max: number;
   readonly positive?: true;
+  readonly huge?: true;
 }
 
 /** The numeric settings and their limits (the Thrift and the OTLP exporter share them). */
@@ -94,14 +98,14 @@ export const REPORTER_LIMITS = {
   httpMaxPacketSize: { min: 512, max: 2 ** 30 },
   flushIntervalMs: { min: 0, max: MAX_TIMER_MS, positive: true },
   maxQueueSpans: { min: 1, max: 2 ** 31 - 1 },
-  maxQueueBytes: { min: 1024, max: Number.MAX_SAFE_INTEGER },
+  maxQueueBytes: { min: 1024, max: Number.MAX_SAFE_INTEGER, huge: true },
   timeoutMs: { min: 0, max: MAX_TIMER_MS, positive: true },
   maxRetries: { min: 0, max: 100 },
   retryBackoffMs: { min: 0, max: 600_000 },
   closeTimeoutMs: { min: 0, max: MAX_TIMER_MS },
   logIntervalMs: { min: 0, max: MAX_TIMER_MS },
-  maxValueLength: { min: 16, max: 2 ** 30 },
-  maxStackLength: { min: 64, max: 2 ** 30 },
+  maxValueLength: { min: 16, max: 2 ** 30, huge: true },
+  maxStackLength: { min: 64, max: 2 ** 30, huge: true },
 } as const satisfies Record<string, NumberLimit>;
 
 type NumberSetting = Exclude<keyof typeof REPORTER_LIMITS, 'udpMaxPacketSize' | 'httpMaxPacketSize'> | 'maxPacketSize';
@@ -128,7 +132,11 @@ function checkNumber(value: unknown, limit: NumberLimit, setting: string): void 
     typeof value === 'number' &&
     (limit.positive ? value > 0 && value <= limit.max : Number.isInteger(value) && value >= limit.min && value <= limit.max);
   if (ok) return;
-  const expected = limit.positive ? `a positive number up to ${limit.max}` : `an integer between ${limit.min} and ${limit.max}`;
+  const expected = limit.positive
+    ? `a positive number up to ${limit.max}`
+    : limit.huge
+      ? `an integer of at least ${limit.min}`
+      : `an integer between ${limit.min} and ${limit.max}`;
   throw new ConfigurationError(setting, expected, value);
 }
 

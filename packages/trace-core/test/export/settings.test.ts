@@ -34,7 +34,7 @@ describe('reporter settings: one set of limits for the Thrift and the OTLP expor
   });
 
   it('init() fails at startup for a bad queue setting that only the reporter checked before (not at the first span)', () => {
-    expect(() => resolveConfig({ reporter: { maxQueueBytes: 12 } }, {})).toThrow(/reporter.maxQueueBytes must be an integer between 1024/);
+    expect(() => resolveConfig({ reporter: { maxQueueBytes: 12 } }, {})).toThrow(/reporter.maxQueueBytes must be an integer of at least 1024/);
     expect(() => resolveConfig({ reporter: { maxRetries: -1 } }, {})).toThrow(/reporter.maxRetries must be an integer between 0 and 100/);
     expect(() => resolveConfig({}, { SPANWISE_MAX_QUEUE_SPANS: '0.5' })).toThrow(/SPANWISE_MAX_QUEUE_SPANS \(reporter.maxQueueSpans\) must be an integer/);
   });
