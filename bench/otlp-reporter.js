@@ -6,9 +6,9 @@
  *
  *   npx tsc -b && node bench/otlp-reporter.js [spansPerRun=10000] [runs=5]
  *
- * Per exporter (best of runs): report ns/span (wall time of the report() loop: encode into the packet buffer; noisy on a
- * busy machine), cpu ns/span (process CPU from
- * the first report() until the sink acknowledged every request: encode + framing + HTTP send), bytes/span.
+ * Per exporter (median of runs): report ns/span (wall time of the report() loop: encode into the packet buffer; noisy on a
+ * busy machine), cpu ns/span (process CPU from the first report() until the sink acknowledged every request:
+ * encode + framing + HTTP send), heap B/span (JS heap allocated per report(), see allocations.js), bytes/span.
  */
 'use strict';
 const path = require('path');
@@ -21,6 +21,7 @@ const N = Number(process.argv[2] || 10000);
 const RUNS = Number(process.argv[3] || 5);
 
 const { makeSpans } = require('./finished-spans');
+const { allocatedPerSpan, median } = require('./allocations');
 const { createReporter, createOtlpReporter } = require(path.join(root, 'packages/trace-core/dist/export'));
 
 
@@ -44,7 +45,7 @@ function sink() {
 }
 
 async function runOnce(name, make, data) {
-  const reporter = make();
+  const reporter = make({});
   reporter.setProcess(data.process.serviceName, data.process.tags);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -57,31 +58,52 @@ async function runOnce(name, make, data) {
   return { name, reportNs: Number(t1 - t0) / data.spans.length, cpuNs: ((cpu.user + cpu.system) * 1000) / data.spans.length, bytesPerSpan: st.bytes / data.spans.length, sent: st.sent };
 }
 
+/** Heap bytes per report() of a warmed-up reporter (spans re-reported; sent between measurements). */
+async function heapPerSpan(make, data) {
+  const reporter = make({ maxQueueSpans: 1e6, maxQueueBytes: 1 << 30 });
+  reporter.setProcess(data.process.serviceName, data.process.tags);
+  let next = 0;
+  const reportSpans = (n) => {
+    for (let i = 0; i < n; i++) reporter.report(data.spans[next++ % data.spans.length]);
+  };
+  reportSpans(5000);
+  await reporter.flush();
+  const perSpan = await allocatedPerSpan(reportSpans);
+  await reporter.flush();
+  await reporter.close();
+  return { perSpan, sent: reporter.stats().sent, reported: next };
+}
+
 async function main() {
   const child = fork(__filename, ['--sink'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await new Promise((r) => child.once('message', r));
   const quiet = { info() {}, warn() {}, error: (m) => console.error(m) };
   const exporters = {
-    'thrift-http': () => createReporter({ endpoint: `http://127.0.0.1:${port}/api/traces`, logger: quiet }),
-    'otlp-protobuf': () => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, logger: quiet }),
-    'otlp-json': () => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, protocol: 'http/json', logger: quiet }),
-    'otlp-protobuf-gzip': () => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, compression: 'gzip', logger: quiet }),
+    'thrift-http': (o) => createReporter({ endpoint: `http://127.0.0.1:${port}/api/traces`, logger: quiet, ...o }),
+    'otlp-protobuf': (o) => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, logger: quiet, ...o }),
+    'otlp-json': (o) => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, protocol: 'http/json', logger: quiet, ...o }),
+    'otlp-protobuf-gzip': (o) => createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, compression: 'gzip', logger: quiet, ...o }),
   };
   const data = makeSpans(N);
-  console.log(`node ${process.version}, ${N} spans per run, best of ${RUNS}`);
-  console.log('exporter              report ns/span  cpu ns/span  bytes/span');
+  console.log(`node ${process.version}, ${N} spans per run, median of ${RUNS}`);
+  console.log('exporter              report ns/span  cpu ns/span  heap B/span  bytes/span');
+  let expected = 0;
   for (const [name, make] of Object.entries(exporters)) {
-    let best = null;
+    const rs = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await runOnce(name, make, data);
       if (r.sent !== N) throw new Error(`${name}: sent ${r.sent} of ${N}`);
-      if (!best || r.cpuNs < best.cpuNs) best = { ...r, reportNs: Math.min(r.reportNs, best?.reportNs ?? Infinity) };
+      rs.push(r);
     }
-    console.log(`${name.padEnd(22)}${best.reportNs.toFixed(0).padStart(14)}${best.cpuNs.toFixed(0).padStart(13)}${best.bytesPerSpan.toFixed(0).padStart(12)}`);
+    const heap = await heapPerSpan(make, data);
+    if (heap.sent !== heap.reported) throw new Error(`${name}: sent ${heap.sent} of ${heap.reported}`);
+    expected += N * RUNS + heap.reported;
+    const col = (v, w) => v.toFixed(0).padStart(w);
+    console.log(`${name.padEnd(22)}${col(median(rs.map((r) => r.reportNs)), 14)}${col(median(rs.map((r) => r.cpuNs)), 13)}${col(heap.perSpan, 13)}${col(rs[0].bytesPerSpan, 12)}`);
   }
   child.send('count');
   const { spans } = await new Promise((r) => child.once('message', r));
-  console.log(`sink decoded ${spans} spans (expected ${N * RUNS * Object.keys(exporters).length})`);
+  console.log(`sink decoded ${spans} spans (expected ${expected})`);
   child.kill();
 }
 main().catch((e) => {

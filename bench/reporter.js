@@ -6,8 +6,9 @@
  *
  *   npx tsc -b && node bench/reporter.js [spansPerRun=10000] [runs=5]
  *
- * Reported per implementation (best of runs: the machine is shared, the minimum is the least noisy):
+ * Reported per implementation (median of runs):
  *   report ns/span   time of the report() loop only (ours: encode into the packet buffer)
+ *   heap B/span      JS heap bytes allocated per report() (ours: encode, packet cuts), see allocations.js
  *   e2e ns/span      wall time from the first report() until every packet was handed to the socket
  *   cpu ns/span      process CPU (user+sys) over the same interval: encode + framing + send syscalls
  *   received         spans the sink decoded (loss = reported - received)
@@ -25,6 +26,7 @@ const RUNS = Number(process.argv[3] || 5);
 if (process.argv[2] === '--sink') return sink();
 
 const { jdir, makeSpans } = require('./finished-spans');
+const { allocatedPerSpan, median } = require('./allocations');
 const RemoteReporter = require(path.join(jdir, 'dist/src/reporters/remote_reporter')).default;
 const UDPSender = require(path.join(jdir, 'dist/src/reporters/udp_sender')).default;
 const { createReporter } = require(path.join(root, 'packages/trace-core/dist/export'));
@@ -193,6 +195,24 @@ async function runJaeger(s, data) {
   return result(spans.length, t0, t1, t2, cpu, got, { errorsLogged: sendErrors });
 }
 
+/** Heap bytes per report() of a warmed-up reporter (spans are re-reported; the queue is flushed between rounds). */
+async function heapPerSpan(s, data, opts) {
+  const reporter = createReporter({ agentPort: s.port, logger: { info() {}, warn() {}, error() {} }, maxQueueSpans: 1e6, maxQueueBytes: 1 << 30, ...opts });
+  reporter.setProcess(data.process.serviceName, data.process.tags);
+  const spans = data.spans;
+  let next = 0;
+  const reportSpans = (n) => {
+    for (let i = 0; i < n; i++) reporter.report(spans[next++ % spans.length]);
+  };
+  reportSpans(5000);
+  await reporter.flush();
+  const perSpan = await allocatedPerSpan(reportSpans);
+  await reporter.flush();
+  await reporter.close();
+  await settle(s, next);
+  return perSpan;
+}
+
 function result(n, t0, t1, t2, cpu, got, dropped) {
   return {
     reportNs: Number(t1 - t0) / n,
@@ -244,23 +264,24 @@ async function main() {
   const compact = encodeSpan(data.spans[0]).length;
   const compat = encodeSpan(data.spans[0], { jaegerCompatible: true }).length;
   console.log(
-    `node ${process.version}, ${N} spans/run in one tick, ${RUNS} runs (+1 warm-up), best run shown; ` +
+    `node ${process.version}, ${N} spans/run in one tick, ${RUNS} runs (+1 warm-up), medians; ` +
       `typical span = ${compact} bytes compact, ${compat} bytes jaeger-compatible`,
   );
   const rows = {};
   const variants = [
-    ['spanwise (compact)', () => runOurs(s, data)],
-    ['spanwise (jaegerCompatible)', () => runOurs(s, data, { jaegerCompatible: true })],
-    ['jaeger-client RemoteReporter+UDPSender', () => runJaeger(s, data)],
+    ['spanwise (compact)', () => runOurs(s, data), () => heapPerSpan(s, data, {})],
+    ['spanwise (jaegerCompatible)', () => runOurs(s, data, { jaegerCompatible: true }), () => heapPerSpan(s, data, { jaegerCompatible: true })],
+    ['jaeger-client RemoteReporter+UDPSender', () => runJaeger(s, data), null],
   ];
-  for (const [name, fn] of variants) {
+  for (const [name, fn, heap] of variants) {
     await fn(); // warm-up
     const rs = [];
     for (let i = 0; i < RUNS; i++) rs.push(await fn());
     rows[name] = {
-      'report ns/span': Math.min(...rs.map((r) => r.reportNs)).toFixed(0),
-      'e2e ns/span': Math.min(...rs.map((r) => r.e2eNs)).toFixed(0),
-      'cpu ns/span': Math.min(...rs.map((r) => r.cpuNs)).toFixed(0),
+      'report ns/span': median(rs.map((r) => r.reportNs)).toFixed(0),
+      'e2e ns/span': median(rs.map((r) => r.e2eNs)).toFixed(0),
+      'cpu ns/span': median(rs.map((r) => r.cpuNs)).toFixed(0),
+      'heap B/span': heap ? (await heap()).toFixed(0) : '-',
       'received/run': `${Math.min(...rs.map((r) => r.received))}/${N}`,
       packets: rs[0].packets,
       'decode errors': rs.reduce((a, r) => a + r.decodeErrors, 0),

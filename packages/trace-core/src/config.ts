@@ -4,6 +4,8 @@ import type { Tracer } from 'opentracing';
 import { isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from './logger';
 import type { RedactionOptions } from './redaction';
 import { DEFAULT_PROPAGATION_LIMITS, type PropagationLimits } from './propagation/limits';
+import { ConfigurationError } from './configuration-error';
+import { checkReporterSettings } from './export/reporter-settings';
 
 export type SamplerType = 'const' | 'probabilistic' | 'ratelimiting' | 'remote';
 export type PropagationFormat = 'jaeger' | 'w3c' | 'b3' | 'b3-single';
@@ -141,13 +143,7 @@ export interface ResolvedConfig {
   flushTimeoutMs: number;
 }
 
-/** Thrown at startup for a bad setting; the message names it. */
-export class ConfigurationError extends Error {
-  constructor(setting: string, expected: string, got: unknown) {
-    super(`Spanwise configuration: ${setting} must be ${expected}, got ${JSON.stringify(got)}`);
-    this.name = 'ConfigurationError';
-  }
-}
+export { ConfigurationError } from './configuration-error';
 
 type Env = Record<string, string | undefined>;
 
@@ -325,9 +321,9 @@ function resolveOtlp(options: OtlpOptions | undefined, env: Env): OtlpOptions {
   }
   const timeout = pick('TIMEOUT');
   if (otlp.timeoutMs === undefined && timeout) otlp.timeoutMs = Number(timeout[1]);
-  if (otlp.timeoutMs !== undefined && (!Number.isInteger(otlp.timeoutMs) || otlp.timeoutMs <= 0)) {
-    throw new ConfigurationError(timeout && !options?.timeoutMs ? timeout[0] : 'reporter.otlp.timeoutMs', 'a positive integer of milliseconds', timeout?.[1] ?? otlp.timeoutMs);
-  }
+  const timeoutSetting = timeout && !options?.timeoutMs ? timeout[0] : 'reporter.otlp.timeoutMs';
+  if (timeout && Number.isNaN(otlp.timeoutMs)) throw new ConfigurationError(timeoutSetting, 'a number of milliseconds', timeout[1]);
+  checkReporterSettings({ timeoutMs: otlp.timeoutMs }, () => timeoutSetting);
   const headers = pick('HEADERS');
   if (otlp.headers === undefined && headers) otlp.headers = parseKeyValues(headers[1], headers[0]);
   const naming = nonEmpty(env.SPANWISE_OTLP_ATTRIBUTES);
@@ -385,37 +381,28 @@ function validateReporter(reporter: ReporterOptions): ReporterOptions {
   if (reporter.implementation !== undefined && !REPORTER_IMPLEMENTATIONS.includes(reporter.implementation)) {
     throw new ConfigurationError('reporter.implementation', `one of ${REPORTER_IMPLEMENTATIONS.join(', ')}`, reporter.implementation);
   }
-  const packet = reporter.maxPacketSize;
-  if (packet !== undefined && (!Number.isInteger(packet) || packet < 512 || packet > 65507)) {
-    throw new ConfigurationError('SPANWISE_MAX_PACKET_SIZE (reporter.maxPacketSize)', 'an integer between 512 and 65507', packet);
-  }
-  integerAtLeast(reporter.maxValueLength, 16, 'SPANWISE_MAX_VALUE_LENGTH (reporter.maxValueLength)');
-  integerAtLeast(reporter.maxStackLength, 64, 'SPANWISE_MAX_STACK_LENGTH (reporter.maxStackLength)');
-  if (reporter.maxQueueSpans !== undefined) positiveNumber(reporter.maxQueueSpans, 'SPANWISE_MAX_QUEUE_SPANS (reporter.maxQueueSpans)');
-  if ((reporter.user === undefined) !== (reporter.password === undefined)) {
-    throw new ConfigurationError('JAEGER_USER/JAEGER_PASSWORD (reporter.user/password)', 'both set for basic auth, or neither', reporter.user === undefined ? 'password only' : 'user only');
-  }
-  if (reporter.token !== undefined && reporter.user !== undefined) {
-    throw new ConfigurationError('JAEGER_AUTH_TOKEN (reporter.token)', 'unset when JAEGER_USER/JAEGER_PASSWORD are set (one kind of collector auth)', '<hidden>');
-  }
-  const port = reporter.agentPort;
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-    throw new ConfigurationError('JAEGER_AGENT_PORT (reporter.agentPort)', 'an integer between 1 and 65535', port);
-  }
-  if (reporter.endpoint !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(reporter.endpoint);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new ConfigurationError('JAEGER_ENDPOINT (reporter.endpoint)', 'an http(s) URL such as http://collector:14268/api/traces', reporter.endpoint);
-    }
-  }
-  if (reporter.flushIntervalMs !== undefined) positiveNumber(reporter.flushIntervalMs, 'JAEGER_REPORTER_FLUSH_INTERVAL (reporter.flushIntervalMs)');
-  if (reporter.timeoutMs !== undefined) positiveNumber(reporter.timeoutMs, 'JAEGER_REPORTER_TIMEOUT (reporter.timeoutMs)');
+  checkReporterSettings(reporter, reporterSettingName);
   return reporter;
+}
+
+/** Environment variable of each reporter setting, named with the option in errors. */
+const REPORTER_VARIABLES: Record<string, string> = {
+  agentHost: 'JAEGER_AGENT_HOST',
+  agentPort: 'JAEGER_AGENT_PORT',
+  endpoint: 'JAEGER_ENDPOINT',
+  'user/password': 'JAEGER_USER/JAEGER_PASSWORD',
+  token: 'JAEGER_AUTH_TOKEN',
+  maxPacketSize: 'SPANWISE_MAX_PACKET_SIZE',
+  maxQueueSpans: 'SPANWISE_MAX_QUEUE_SPANS',
+  maxValueLength: 'SPANWISE_MAX_VALUE_LENGTH',
+  maxStackLength: 'SPANWISE_MAX_STACK_LENGTH',
+  flushIntervalMs: 'JAEGER_REPORTER_FLUSH_INTERVAL',
+  timeoutMs: 'JAEGER_REPORTER_TIMEOUT',
+};
+
+function reporterSettingName(key: string): string {
+  const variable = REPORTER_VARIABLES[key];
+  return variable ? `${variable} (reporter.${key})` : `reporter.${key}`;
 }
 
 function integerAtLeast(value: number | undefined, min: number, setting: string): void {

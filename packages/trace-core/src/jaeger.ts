@@ -31,6 +31,8 @@ export interface SpanReporter {
   setProcess(serviceName: string, tags: unknown[]): void;
   flush(callback?: () => void): void;
   close(callback?: () => void): void;
+  /** At process exit: send what can be sent synchronously (Spanwise's reporters). */
+  sendPendingNow?(): void;
 }
 
 export interface JaegerTracerHandle {
@@ -77,6 +79,7 @@ function createConfiguredOtlpReporter(config: ResolvedConfig): SpanReporter {
     maxValueLength: options.maxValueLength,
     maxStackLength: options.maxStackLength,
     logger: reporterLogger,
+    flushOnExit: false, // core flushes its tracer at exit (flushOnExit of init())
   }) as unknown as SpanReporter;
 }
 
@@ -98,7 +101,8 @@ function createJaegerTargetReporter(config: ResolvedConfig): SpanReporter {
     maxRetries: options.maxRetries,
     maxValueLength: options.maxValueLength,
     maxStackLength: options.maxStackLength,
-    logger: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    logger: reporterLogger,
+    flushOnExit: false, // core flushes its tracer at exit (flushOnExit of init())
   }) as unknown as SpanReporter;
 }
 

@@ -6,7 +6,7 @@ import { log, reportFault, setLogger, setLogLevel } from './logger';
 import { checkInitOptions } from './options';
 import { Propagation, setPropagationLimits } from './propagation';
 import { Redactor } from './redaction';
-import { installExitHooks, type Flushable } from './exit-hooks';
+import { flushAtExit, type ExitFlushable } from './exit-hooks';
 
 /**
  * Tracer lifecycle, per process. The tracer is created lazily by the first span that needs it, in that
@@ -117,7 +117,7 @@ function createState(resolved: ResolvedConfig): TracerState {
     const handle = createJaegerTracer(resolved, reporterFactory);
     const created: TracerState = { ...base, tracer: handle.tracer, reporter: handle.reporter, propagation: new Propagation(handle.tracer, resolved.extract, resolved.inject) };
     countReportedSpans(created);
-    if (resolved.flushOnExit) installExitHooks(exitFlushable, resolved.flushTimeoutMs);
+    if (resolved.flushOnExit) flushAtExit(exitFlushable, resolved.flushTimeoutMs);
     log.debug(`tracer created for service "${resolved.serviceName}" in process ${process.pid}`);
     return created;
   });
@@ -132,9 +132,11 @@ function countReportedSpans(target: TracerState): void {
   };
 }
 
-const exitFlushable: Flushable = {
+/** The process's current tracer, as flushed at exit (core is the one that registers it, under `flushOnExit`). */
+const exitFlushable: ExitFlushable = {
   hasPending: () => state !== undefined && state.pending > 0,
   flush: () => flush(),
+  sendPendingNow: () => suppressTracing(() => state?.reporter?.sendPendingNow?.()),
 };
 
 /** Send every finished span now. Resolves when the reporter has handed them to the network. */

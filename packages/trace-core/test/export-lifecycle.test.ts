@@ -22,6 +22,42 @@ describe('exporter: spans finished before any kind of exit are delivered (real p
   });
 });
 
+describe('exporter: flushing at exit has one owner, init()\'s flushOnExit (real processes, UDP)', () => {
+  let agent: AgentReceiver;
+  beforeEach(async () => {
+    agent = await startAgent({ port: 0 });
+  });
+  afterEach(async () => {
+    await stopAllApps();
+    await agent.close();
+  });
+
+  const kinds: Array<[string, { code: number | null; signal: string | null }]> = [
+    ['natural', { code: 0, signal: null }],
+    ['same-tick', { code: 0, signal: null }],
+    ['after-await', { code: 3, signal: null }],
+    ['sigterm', { code: null, signal: 'SIGTERM' }],
+  ];
+
+  it.each(kinds)('flushOnExit: false: nothing is sent at exit (%s)', async (kind, exit) => {
+    const env = tracingEnv(agent, 'no-exit-flush', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000', EXIT_KIND: kind, SPAN_COUNT: '5', FLUSH_ON_EXIT: 'false' });
+    const result = await runScript(script('exit-kinds.js'), env);
+    expect({ code: result.code, signal: result.signal }).toEqual(exit);
+    // the marker: a span sent by another process after this one exited, so anything it sent arrived before
+    await runScript(script('exit-kinds.js'), tracingEnv(agent, 'marker', { EXIT_KIND: 'natural', SPAN_COUNT: '1' }));
+    const spans = await agent.waitForSpans((all) => all.some((s) => s.serviceName === 'marker'), 5000);
+    expect(spans.filter((s) => s.serviceName === 'no-exit-flush')).toEqual([]);
+  });
+
+  it.each(kinds)('by default everything is sent at exit (%s)', async (kind, exit) => {
+    const env = tracingEnv(agent, 'exit-flush', { JAEGER_REPORTER_FLUSH_INTERVAL: '60000', EXIT_KIND: kind, SPAN_COUNT: '500' });
+    const result = await runScript(script('exit-kinds.js'), env);
+    expect({ code: result.code, signal: result.signal }).toEqual(exit);
+    const spans = await agent.waitForSpans(500, 5000);
+    expect(spans.map((s) => s.operationName).sort()).toEqual(names('before-exit', 500).sort());
+  });
+});
+
 describe('exporter: fake timers in the app do not stall export', () => {
   const agent = useAgent({ scope: 'test' });
 

@@ -10,8 +10,12 @@
  * const tracer = initTracer({ serviceName: 'svc', sampler: { type: 'const', param: 1 } }, { reporter });
  * ```
  */
-export { createReporter, SpanwiseReporter, DEFAULTS } from './reporter';
-export type { ReporterConfig, ReporterStats, DropReason, SpanwiseReporterOptions } from './reporter';
+export { SpanwiseReporter } from './reporter';
+export type { SpanwiseReporterOptions } from './reporter';
+export { createReporter } from './create-reporter';
+export { DEFAULTS, REPORTER_LIMITS } from './reporter-settings';
+export type { ReporterConfig } from './reporter-settings';
+export type { ReporterStats, DropReason } from './reporter-stats';
 export type { ReporterLogger, Transport } from './types';
 export { createOtlpReporter, OtlpHttpSender, FanoutReporter, isOtlpRetryable, OTLP_DEFAULTS, OTLP_PROTOCOLS } from './otlp-sender';
 export type { OtlpReporterConfig, OtlpProtocol } from './otlp-sender';

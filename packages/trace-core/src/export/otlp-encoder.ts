@@ -47,6 +47,8 @@ const WIRE_I32 = 5;
 const TWO_POW_32 = 4294967296;
 const ZERO8 = Buffer.alloc(8);
 const ASCII_FAST_MAX = 64;
+/** Deepest nesting of length-delimited fields the protobuf encoder opens. */
+const MAX_DEPTH = 16;
 
 /** Microseconds (integer) from jaeger-client's fractional milliseconds, truncated as the Thrift encoder does. */
 function micros(ms: number): number {
@@ -75,7 +77,7 @@ abstract class GrowableBuffer {
   /** Appends a copy of `bytes`. */
   raw(bytes: Buffer): void {
     this.reserve(bytes.length);
-    bytes.copy(this.buf, this.pos);
+    this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
   }
 
@@ -94,7 +96,9 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
   private readonly naming: AttributeNaming;
   private readonly scopes = new Map<string, Buffer>();
   /** Length bytes reserved by each open {@link begin}. */
-  private readonly widths: number[] = [];
+  private readonly widths = new Uint8Array(MAX_DEPTH);
+  /** Fields open now (OTLP spans nest 5 deep at most). */
+  private depth = 0;
 
   constructor(options: OtlpEncoderOptions = {}) {
     super(options.initialSize ?? 65536);
@@ -126,12 +130,12 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
     this.reserve(width);
     const start = this.pos;
     this.pos += width;
-    this.widths.push(width);
+    this.widths[this.depth++] = width;
     return start;
   }
 
   private end(start: number): void {
-    const width = this.widths.pop() as number;
+    const width = this.widths[--this.depth];
     const len = this.pos - start - width;
     const need = len < 0x80 ? 1 : len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
     if (need !== width) {
@@ -187,15 +191,29 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
     this.pos = p;
   }
 
-  /** fixed64 nanoseconds from integer microseconds. */
-  private nanosField(field: number, us: number): void {
-    this.tag(field, WIRE_I64);
-    this.reserve(8);
-    const lo = (us % TWO_POW_32) * 1000;
-    const carry = Math.floor(lo / TWO_POW_32);
-    this.buf.writeUInt32LE(lo % TWO_POW_32, this.pos);
-    this.buf.writeUInt32LE((Math.floor(us / TWO_POW_32) * 1000 + carry) % TWO_POW_32, this.pos + 4);
-    this.pos += 8;
+  /**
+   * fixed64 nanoseconds of `ms + plusMs` (jaeger-client's fractional milliseconds, each truncated to whole
+   * microseconds as the Thrift encoder does). Computed and written here, so no intermediate number leaves the method.
+   */
+  private nanosField(field: number, ms: number, plusMs: number): void {
+    this.reserve(9);
+    const us = micros(ms) + micros(plusMs);
+    const usLow = us % TWO_POW_32;
+    const low = usLow * 1000; // below 2^42: exact
+    const lowWord = low % TWO_POW_32;
+    const highWord = (((us - usLow) / TWO_POW_32) * 1000 + (low - lowWord) / TWO_POW_32) % TWO_POW_32;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = field * 8 + WIRE_I64; // fields 1, 7 and 8: one-byte tags
+    b[p + 1] = lowWord;
+    b[p + 2] = lowWord >>> 8;
+    b[p + 3] = lowWord >>> 16;
+    b[p + 4] = lowWord >>> 24;
+    b[p + 5] = highWord;
+    b[p + 6] = highWord >>> 8;
+    b[p + 7] = highWord >>> 16;
+    b[p + 8] = highWord >>> 24;
+    this.pos = p + 9;
   }
 
   /** `KeyValue { key = 1; AnyValue value = 2 }` as field `field` of the enclosing message. */
@@ -267,7 +285,7 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
 
   /** Appends `ScopeSpans { scope, spans: [span] }` (field 2 of ResourceSpans). */
   encodeSpan(span: JaegerSpanLike): number {
-    this.widths.length = 0; // fields left open by a span whose encoding threw (the reporter rewound pos)
+    this.depth = 0; // fields left open by a span whose encoding threw (the reporter rewound pos)
     const start = this.pos;
     const ctx = span._spanContext;
     const tags = span._tags;
@@ -281,9 +299,8 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
     this.stringField(5, span._operationName);
     this.tag(6, WIRE_VARINT);
     this.varint(kindOf(tags));
-    const startUs = micros(span._startTime);
-    this.nanosField(7, startUs);
-    this.nanosField(8, startUs + micros(span._duration ?? 0));
+    this.nanosField(7, span._startTime, 0);
+    this.nanosField(8, span._startTime, span._duration ?? 0);
     const naming = this.naming;
     for (let i = 0; i < tags.length; i++) {
       const key = attributeKey(tags[i].key, naming);
@@ -314,7 +331,7 @@ export class OtlpProtoEncoder extends GrowableBuffer implements ReporterEncoder 
       const fields = logs[i].fields;
       const exception = isErrorLog(fields);
       const ev = this.begin(11);
-      this.nanosField(1, micros(logs[i].timestamp));
+      this.nanosField(1, logs[i].timestamp, 0);
       this.stringField(2, eventNameOf(fields));
       for (let j = 0; j < fields.length; j++) {
         const key = eventAttributeKey(fields[j].key, exception);
@@ -398,6 +415,28 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
     this.pos = p;
   }
 
+  /** A non-negative integer (below 2^53) in decimal, written without making a string. */
+  private decimal(n: number): void {
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    this.reserve(digits);
+    const b = this.buf;
+    let p = this.pos + digits;
+    this.pos = p;
+    let rest = n;
+    do {
+      b[--p] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+  }
+
+  /** `"<us>000"`: nanoseconds from whole microseconds, as an OTLP/JSON 64-bit integer string. */
+  private nanosString(us: number): void {
+    this.ascii('"');
+    this.decimal(us);
+    this.ascii('000"');
+  }
+
   /** A JSON string literal. */
   private str(s: string): void {
     const len = s.length;
@@ -447,6 +486,10 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
       this.str(value as string);
     } else if (vt === 'boolean') {
       this.ascii(value ? '{"boolValue":true' : '{"boolValue":false');
+    } else if (vt === 'number' && Number.isSafeInteger(value) && (value as number) >= 0) {
+      this.ascii('{"intValue":"');
+      this.decimal(value as number);
+      this.ascii('"');
     } else if (vt === 'number' && Number.isSafeInteger(value)) {
       this.ascii(`{"intValue":"${value as number}"`);
     } else if (vt === 'number') {
@@ -492,11 +535,16 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
       this.ascii(',"parentSpanId":');
       this.hexId(parent, 8);
     }
-    this.ascii(`,"flags":${ctx.flags & 0x01},"name":`);
+    this.ascii((ctx.flags & 0x01) === 1 ? ',"flags":1,"name":' : ',"flags":0,"name":');
     this.str(span._operationName);
     const startUs = micros(span._startTime);
-    const endUs = startUs + micros(span._duration ?? 0);
-    this.ascii(`,"kind":${kindOf(tags)},"startTimeUnixNano":"${startUs}000","endTimeUnixNano":"${endUs}000","attributes":[`);
+    this.ascii(',"kind":');
+    this.decimal(kindOf(tags));
+    this.ascii(',"startTimeUnixNano":');
+    this.nanosString(startUs);
+    this.ascii(',"endTimeUnixNano":');
+    this.nanosString(startUs + micros(span._duration ?? 0));
+    this.ascii(',"attributes":[');
     const naming = this.naming;
     let first = true;
     for (let i = 0; i < tags.length; i++) {
@@ -509,7 +557,8 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
     this.events(span);
     this.links(span);
     if (hasError(tags)) {
-      this.ascii(`,"status":{"code":${StatusCode.ERROR}`);
+      this.ascii(',"status":{"code":');
+      this.decimal(StatusCode.ERROR);
       const message = errorMessage(span._logs);
       if (message) {
         this.ascii(',"message":');
@@ -528,7 +577,9 @@ export class OtlpJsonEncoder extends GrowableBuffer implements ReporterEncoder {
     for (let i = 0; i < logs.length; i++) {
       const fields = logs[i].fields;
       const exception = isErrorLog(fields);
-      this.ascii(`${i === 0 ? '' : ','}{"timeUnixNano":"${micros(logs[i].timestamp)}000","name":`);
+      this.ascii(i === 0 ? '{"timeUnixNano":' : ',{"timeUnixNano":');
+      this.nanosString(micros(logs[i].timestamp));
+      this.ascii(',"name":');
       this.str(eventNameOf(fields));
       this.ascii(',"attributes":[');
       let first = true;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { JaegerKeyValue, JaegerLog, JaegerSpanLike } from './encoder';
+import type { JaegerKeyValue, JaegerLog } from './encoder';
 
 /** How span tag names are written: stable OpenTelemetry semantic conventions (default) or the OpenTracing names as they are. */
 export type AttributeNaming = 'semconv' | 'opentracing';

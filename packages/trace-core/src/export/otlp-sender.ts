@@ -7,7 +7,10 @@ import type { Framing, JaegerKeyValue } from './encoder';
 import { HttpSender } from './http-sender';
 import { OtlpJsonEncoder, OtlpProtoEncoder, otlpJsonFraming, otlpProtoFraming } from './otlp-encoder';
 import type { AttributeNaming } from './otlp-mapping';
-import { DEFAULTS, SpanwiseReporter, type ReporterConfig } from './reporter';
+import { SpanwiseReporter } from './reporter';
+import { checkReporterSettings, DEFAULTS, type ReporterConfig } from './reporter-settings';
+import { queueOptions } from './create-reporter';
+import { ConfigurationError } from '../configuration-error';
 import { dateNow } from './clock';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -17,7 +20,18 @@ export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/j
 export interface OtlpReporterConfig
   extends Pick<
     ReporterConfig,
-    'maxPacketSize' | 'flushIntervalMs' | 'maxQueueSpans' | 'maxQueueBytes' | 'maxRetries' | 'retryBackoffMs' | 'closeTimeoutMs' | 'logIntervalMs' | 'maxValueLength' | 'maxStackLength' | 'logger'
+    | 'maxPacketSize'
+    | 'flushIntervalMs'
+    | 'maxQueueSpans'
+    | 'maxQueueBytes'
+    | 'maxRetries'
+    | 'retryBackoffMs'
+    | 'closeTimeoutMs'
+    | 'logIntervalMs'
+    | 'maxValueLength'
+    | 'maxStackLength'
+    | 'flushOnExit'
+    | 'logger'
   > {
   /** Full traces URL, e.g. `http://collector:4318/v1/traces` (default `http://localhost:4318/v1/traces`). */
   endpoint?: string;
@@ -153,27 +167,15 @@ function protoFields(buf: Buffer): Map<number, number | Buffer> {
  * @throws Error naming the offending setting when the configuration is invalid.
  */
 export function createOtlpReporter(config: OtlpReporterConfig = {}): SpanwiseReporter {
-  const endpoint = config.endpoint ?? OTLP_DEFAULTS.endpoint;
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`spanwise OTLP exporter: invalid endpoint ${JSON.stringify(endpoint)}: expected an http:// or https:// URL`);
-  }
+  checkReporterSettings({ ...config, endpoint: config.endpoint ?? OTLP_DEFAULTS.endpoint }, undefined, true);
+  const url = new URL(config.endpoint ?? OTLP_DEFAULTS.endpoint);
   const protocol = config.protocol ?? 'http/protobuf';
-  if (!OTLP_PROTOCOLS.includes(protocol)) {
-    throw new Error(`spanwise OTLP exporter: invalid protocol ${JSON.stringify(protocol)}: expected ${OTLP_PROTOCOLS.join(' or ')}`);
-  }
+  if (!OTLP_PROTOCOLS.includes(protocol)) throw new ConfigurationError('protocol', OTLP_PROTOCOLS.join(' or '), protocol);
   if (config.compression !== undefined && config.compression !== 'gzip' && config.compression !== 'none') {
-    throw new Error(`spanwise OTLP exporter: invalid compression ${JSON.stringify(config.compression)}: expected gzip or none`);
+    throw new ConfigurationError('compression', 'gzip or none', config.compression);
   }
   const naming = config.attributeNaming ?? 'semconv';
-  if (naming !== 'semconv' && naming !== 'opentracing') {
-    throw new Error(`spanwise OTLP exporter: invalid attributeNaming ${JSON.stringify(naming)}: expected semconv or opentracing`);
-  }
+  if (naming !== 'semconv' && naming !== 'opentracing') throw new ConfigurationError('attributeNaming', 'semconv or opentracing', naming);
   const logger = config.logger;
   const json = protocol === 'http/json';
   const resource = { serviceVersion: config.serviceVersion, attributes: config.resourceAttributes };
@@ -188,15 +190,8 @@ export function createOtlpReporter(config: OtlpReporterConfig = {}): SpanwiseRep
     onNotice: rateLimited((m) => (logger ?? console).warn(`spanwise OTLP exporter: ${m}`), config.logIntervalMs ?? DEFAULTS.logIntervalMs),
   });
   return new SpanwiseReporter(sender, {
+    ...queueOptions(config),
     maxPacketSize: config.maxPacketSize ?? DEFAULTS.httpMaxPacketSize,
-    flushIntervalMs: config.flushIntervalMs,
-    maxQueueSpans: config.maxQueueSpans,
-    maxQueueBytes: config.maxQueueBytes,
-    closeTimeoutMs: config.closeTimeoutMs,
-    logIntervalMs: config.logIntervalMs,
-    maxValueLength: config.maxValueLength,
-    maxStackLength: config.maxStackLength,
-    logger,
     encoder: (initialSize) =>
       json ? new OtlpJsonEncoder({ attributeNaming: naming, initialSize }) : new OtlpProtoEncoder({ attributeNaming: naming, initialSize }),
     encodeProcess: (serviceName: string, tags: JaegerKeyValue[]) =>
@@ -224,6 +219,7 @@ interface ForwardedReporter {
   setProcess(serviceName: string, tags: JaegerKeyValue[]): void;
   flush(callback?: () => void): unknown;
   close(callback?: () => void): unknown;
+  sendPendingNow?(): void;
 }
 
 /** Sends every span to several reporters (Jaeger and OTLP at once, `exporter: 'both'`). */
@@ -240,6 +236,11 @@ export class FanoutReporter {
 
   setProcess(serviceName: string, tags: JaegerKeyValue[]): void {
     for (const r of this.reporters) r.setProcess(serviceName, tags);
+  }
+
+  /** At process exit: each reporter sends what it can synchronously. */
+  sendPendingNow(): void {
+    for (const r of this.reporters) r.sendPendingNow?.();
   }
 
   flush(callback?: () => void): Promise<void> {

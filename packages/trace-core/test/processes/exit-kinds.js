@@ -1,10 +1,15 @@
 // Finishes spans in the tick that creates the tracer, then leaves the way EXIT_KIND says.
-const { getTracer } = require('@spanwise/trace-core');
+// FLUSH_ON_EXIT=false: init({ flushOnExit: false }) (there is no environment variable for it).
+const { getTracer, init } = require('@spanwise/trace-core');
+if (process.env.FLUSH_ON_EXIT === 'false') init({ flushOnExit: false });
 const count = Number(process.env.SPAN_COUNT || 3);
 const finishSpans = () => {
   for (let i = 0; i < count; i++) getTracer().startSpan(`before-exit-${i}`).finish();
 };
 const kinds = {
+  natural: () => {
+    finishSpans();
+  },
   'same-tick': () => {
     finishSpans();
     process.exit(0);
