@@ -58,7 +58,7 @@ interface TransportModule {
 const definitions: PatchDefinition[] = [
   {
     module: '@elastic/transport',
-    versions: '>=8.0.0 <10',
+    versions: '>=8.0.1 <10', // 8.0.0: no client installs it (client 8.0.0 needs ^8.0.1)
     patch: (exports: TransportModule) => patchTransportClass(exports.Transport, exports.Diagnostic),
     unpatch: (exports: TransportModule) => unpatchTransportClass(exports.Transport, exports.Diagnostic),
   },
