@@ -65,7 +65,7 @@ const definitions: PatchDefinition[] = [
   {
     module: '@elastic/elasticsearch',
     file: 'lib/Transport.js',
-    versions: '>=7.0.0 <8',
+    versions: '>=7.7.0 <8', // before 7.7 the promise form is a native Promise our thenable wrapping leaves unhandled
     patch: (Transport: TransportClass) => patchLegacyTransportClass(Transport),
     unpatch: (Transport: TransportClass) => unpatchLegacyTransportClass(Transport),
   },
