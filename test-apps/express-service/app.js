@@ -17,7 +17,12 @@ function loadExpress(dir) {
   return { express, version, major: Number(version.split('.')[0]) };
 }
 
-/** express.json() for Express before 4.16, which bundles no body parser. */
+/** Whether Express bundles express.json() (4.16+; before, reading `express.json` throws "no longer bundled"). */
+function bundledJson(express) {
+  return typeof Object.getOwnPropertyDescriptor(express, 'json')?.value === 'function';
+}
+
+/** express.json() for Express before 4.16. */
 function readJson(req, res, next) {
   let text = '';
   req.setEncoding('utf8');
@@ -119,7 +124,7 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
     }),
   );
 
-  app.post('/echo', express.json ? express.json() : readJson, (req, res) => {
+  app.post('/echo', bundledJson(express) ? express.json() : readJson, (req, res) => {
     const span = globalTracer().startSpan('parsed', { childOf: tracing ? tracing.getActiveSpan() : undefined });
     span.finish();
     res.json(req.body);
