@@ -19,7 +19,7 @@ function declaredRanges() {
     { package: '@spanwise/trace-mysql2', module: 'mysql2', file: 'lib/connection.js', versions: '>=3.1.0 <4' },
     { package: '@spanwise/trace-ioredis', module: 'ioredis', versions: '>=5.0.0 <7' },
     { package: '@spanwise/trace-elasticsearch', module: '@elastic/transport', versions: '>=8.0.1 <10' },
-    { package: '@spanwise/trace-elasticsearch', module: '@elastic/elasticsearch', file: 'lib/Transport.js', versions: '>=7.7.0 <8' },
+    { package: '@spanwise/trace-elasticsearch', module: '@elastic/elasticsearch', file: 'lib/Transport.js', versions: '>=7.14.0 <8' },
     { package: '@spanwise/trace-express', module: 'express', file: 'lib/router/index.js', versions: '>=4.6.0 <5' },
     { package: '@spanwise/trace-express', module: 'router', versions: '>=2.0.0 <3' },
     { package: '@spanwise/trace-auto', module: 'express', file: 'lib/application.js', versions: '>=4.6.0 <6' },

@@ -65,7 +65,7 @@ const definitions: PatchDefinition[] = [
   {
     module: '@elastic/elasticsearch',
     file: 'lib/Transport.js',
-    versions: '>=7.7.0 <8', // before 7.7 the promise form is a native Promise our thenable wrapping leaves unhandled
+    versions: '>=7.14.0 <8', // <7.7: unhandled rejections (native Promise); 7.7-7.13 untested (no product check, scroll helper fails on the stand-in)
     patch: (Transport: TransportClass) => patchLegacyTransportClass(Transport),
     unpatch: (Transport: TransportClass) => unpatchLegacyTransportClass(Transport),
   },
