@@ -17,6 +17,26 @@ function loadExpress(dir) {
   return { express, version, major: Number(version.split('.')[0]) };
 }
 
+/** Whether Express bundles express.json() (4.16+; before, reading `express.json` throws "no longer bundled"). */
+function bundledJson(express) {
+  return typeof Object.getOwnPropertyDescriptor(express, 'json')?.value === 'function';
+}
+
+/** express.json() for Express before 4.16. */
+function readJson(req, res, next) {
+  let text = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => (text += chunk));
+  req.on('end', () => {
+    try {
+      req.body = text ? JSON.parse(text) : {};
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
 /**
  * @param {object} setup
  * @param {Function} setup.express the express module
@@ -119,7 +139,7 @@ function buildApp({ express, major, traceMiddleware, getSpan, traceOptions, down
     }),
   );
 
-  app.post('/echo', express.json(), (req, res) => {
+  app.post('/echo', bundledJson(express) ? express.json() : readJson, (req, res) => {
     const span = globalTracer().startSpan('parsed', { childOf: tracing ? tracing.getActiveSpan() : undefined });
     span.finish();
     res.json(req.body);

@@ -7,7 +7,8 @@ const tracing = process.env.TRACING !== 'off';
 if (tracing) patchHttpClient();
 const fixture = process.env.KOA_DIR || path.join(__dirname, '../../fixtures/koa3');
 const Koa = require(require.resolve('koa', { paths: [fixture] }));
-const Router = require(require.resolve('@koa/router', { paths: [fixture] }));
+const routerModule = require(require.resolve('@koa/router', { paths: [fixture] }));
+const Router = typeof routerModule === 'function' ? routerModule : routerModule.Router; // 15.0 exported only { Router, default }
 
 const app = new Koa();
 app.silent = true; // errors are the point of some routes: keep the output clean

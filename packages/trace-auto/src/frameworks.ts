@@ -22,7 +22,7 @@ type Next = (error?: unknown) => void;
 export type ExpressMiddleware = (req: IncomingMessage, res: ServerResponse, next: Next) => unknown;
 export type KoaMiddleware = (ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>;
 
-export const EXPRESS_VERSIONS = '>=4.0.0 <6';
+export const EXPRESS_VERSIONS = '>=4.6.0 <6'; // as trace-express: route capture needs 4.6.0
 export const KOA_VERSIONS = '>=2.0.0 <4';
 export const FASTIFY_VERSIONS = '>=4.0.0 <6';
 

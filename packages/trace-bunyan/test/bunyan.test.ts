@@ -1,5 +1,6 @@
 /** bunyan log correlation in real processes, on each supported major: see test-support/log-correlation-suite.ts. */
 import * as path from 'path';
+import { exactVersion, versionFixtures } from '../../../test-support/each-version';
 import { logCorrelationSuite } from '../../../test-support/log-correlation-suite';
 
 logCorrelationSuite({
@@ -7,5 +8,5 @@ logCorrelationSuite({
   adapter: '@spanwise/trace-bunyan',
   script: path.join(__dirname, 'scripts', 'scenario.js'),
   messageKey: 'msg',
-  fixtures: [['bunyan 1', 'fixtures/bunyan1', /^1\./], ['bunyan 2', 'fixtures/bunyan2', /^2\./]],
+  fixtures: versionFixtures('bunyan').map((f) => [f.title, `fixtures/${f.name}`, exactVersion(f.version)]),
 });

@@ -58,14 +58,14 @@ interface TransportModule {
 const definitions: PatchDefinition[] = [
   {
     module: '@elastic/transport',
-    versions: '>=8.0.0 <10',
+    versions: '>=8.0.1 <10', // 8.0.0: no client installs it (client 8.0.0 needs ^8.0.1)
     patch: (exports: TransportModule) => patchTransportClass(exports.Transport, exports.Diagnostic),
     unpatch: (exports: TransportModule) => unpatchTransportClass(exports.Transport, exports.Diagnostic),
   },
   {
     module: '@elastic/elasticsearch',
     file: 'lib/Transport.js',
-    versions: '>=7.0.0 <8',
+    versions: '>=7.14.0 <8', // <7.7: unhandled rejections (native Promise); 7.7-7.13 untested (no product check, scroll helper fails on the stand-in)
     patch: (Transport: TransportClass) => patchLegacyTransportClass(Transport),
     unpatch: (Transport: TransportClass) => unpatchLegacyTransportClass(Transport),
   },

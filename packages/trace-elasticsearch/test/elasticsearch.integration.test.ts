@@ -1,5 +1,6 @@
 /**
- * @elastic/elasticsearch 7, 8 and 9 side by side: each major runs test/support/scenario.js in its own node
+ * @elastic/elasticsearch 7, 8 and 9 side by side: each fixture of the version matrix (the lowest claimed and the latest
+ * of each major, test-support/each-version.ts) runs test/support/scenario.js in its own node
  * process (so require-in-the-middle sees the real package), reporting over UDP to an in-test agent.
  * Against the local stand-in server by default; set ES_URL=http://user:pass@host:9200 to run the API
  * steps against a real cluster (the 5xx and stalled-request steps always use the stand-in).
@@ -8,6 +9,7 @@ import * as path from 'path';
 import { childrenOf, errorLog, requestSpan, runScenario, runScript, tracingEnv, useAgent, type DecodedSpan } from '../../../test-support';
 import { freePort } from '../../../test-support/servers';
 
+import { describeEachVersion } from '../../../test-support/each-version';
 import { startStandIn, type StandIn } from '../../../test-support/elasticsearch-stand-in';
 
 const SCENARIO = path.join(__dirname, 'support', 'scenario.js');
@@ -38,9 +40,8 @@ afterAll(async () => {
   await standIn?.close();
 });
 
-describe.each(['es7', 'es8', 'es9'])('@elastic/elasticsearch fixture %s', (fixture) => {
+describeEachVersion(['@elastic/elasticsearch', '@elastic/transport'], ({ name: fixture, major }) => {
   const service = `es-scenario-${fixture}`;
-  const major = Number(fixture.slice(2));
   let report: Report;
   let spans: DecodedSpan[];
   let firstRequest: number;

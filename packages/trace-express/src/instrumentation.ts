@@ -93,7 +93,7 @@ function layerPatch(handleRequest: string, handleError: string): Pick<PatchDefin
   };
 }
 
-const EXPRESS_4 = '>=4.0.0 <5';
+const EXPRESS_4 = '>=4.6.0 <5'; // Layer#handle_request and handle_error, which route capture wraps, appeared in 4.6.0
 const ROUTER_2 = '>=2.0.0 <3';
 
 export const PATCHES: PatchDefinition[] = [

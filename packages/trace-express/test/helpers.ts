@@ -1,11 +1,9 @@
 import * as path from 'path';
-import { ROOT, type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { type AgentReceiver, type DecodedSpan } from '../../../test-support';
+import { versionFixtures } from '../../../test-support/each-version';
 
-/** The two Express majors, each resolved from its fixture workspace. */
-export const MAJORS = [
-  { name: 'express4', dir: path.join(ROOT, 'fixtures/express4') },
-  { name: 'express5', dir: path.join(ROOT, 'fixtures/express5') },
-];
+/** Every Express fixture of the version matrix (lowest and latest of 4 and 5), each resolved from its workspace. */
+export const MAJORS = versionFixtures('express').map(({ name, dir }) => ({ name, dir }));
 
 export const SERVICE_APP = 'test-apps/express-service/index.js';
 export const script = (name: string) => path.join(__dirname, 'scripts', name);

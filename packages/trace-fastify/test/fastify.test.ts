@@ -1,23 +1,20 @@
 /**
- * @spanwise/trace-fastify against the real test-app (test-apps/fastify-service) on Fastify 4 and 5,
+ * @spanwise/trace-fastify against the real test-app (test-apps/fastify-service) on every Fastify fixture of the
+ * version matrix (lowest and latest of 4 and 5),
  * its spans decoded from the UDP packets jaeger-client sends.
  */
 import * as path from 'path';
 import { childrenOf, errorLog, httpGet, ROOT, startApp, traceSpans, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 import { serverConformanceTests } from '../../../test-support/server-conformance';
 import { randomHex, serverSpanOf, slowPost, uniquePath } from '../../../test-support/server-spans';
 
 const APP = 'test-apps/fastify-service/index.js';
-const FIXTURES = [
-  { name: 'Fastify 4', dir: 'fixtures/fastify4' },
-  { name: 'Fastify 5', dir: 'fixtures/fastify5' },
-];
-
-describe.each(FIXTURES)('trace-fastify on $name', ({ dir }) => {
+describeEachVersion('fastify', ({ dir }) => {
   const agent = useAgent();
   let app: RunningApp;
   let untraced: RunningApp;
-  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'fastify-service', { FASTIFY_DIR: path.join(ROOT, dir), ...extra });
+  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'fastify-service', { FASTIFY_DIR: dir, ...extra });
 
   beforeAll(async () => {
     [app, untraced] = await Promise.all([startApp(APP, env({ SLOW_MS: '1500' })), startApp(APP, env({ TRACING: 'off' }))]);

@@ -1,17 +1,15 @@
 /**
  * ioredis against a real Redis (test-support/servers.ts: REDIS_URL or a private redis-server with a password),
- * in real child processes, spans decoded from jaeger-client's UDP packets. Each test runs on ioredis 5 and 6.
+ * in real child processes, spans decoded from jaeger-client's UDP packets. Each test runs on every ioredis fixture
+ * of the version matrix (test-support/each-version.ts).
  */
 import * as path from 'path';
 import { childrenOfRequest, requestSpan, requireErrorLog, ROOT, runScenario, runScript, tracingEnv, useAgent, waitForRequests, type DecodedSpan } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 import { ensureRedis, ensureRedisCluster, freePort, stopServers, type DatabaseServer, type RedisCluster } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
 const SERVICE = 'ioredis-test';
-const FIXTURES: Array<[string, string, RegExp]> = [
-  ['ioredis 5', 'fixtures/ioredis5', /^5\./],
-  ['ioredis 6', 'fixtures/ioredis6', /^6\./],
-];
 const HANDSHAKE = ['AUTH', 'HELLO', 'INFO', 'SELECT', 'CLIENT'];
 
 let redis: DatabaseServer;
@@ -32,10 +30,11 @@ const run = (fixture: string, scenario: string, extra: Record<string, string> = 
 const isRedis = (s: DecodedSpan) => s.tags.component === 'ioredis';
 const collect = (requests: string[], redisSpans: number) => waitForRequests(agent, requests, { component: 'ioredis', count: redisSpans });
 
-describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
+describeEachVersion('ioredis', ({ name, version }) => {
+  const fixture = `fixtures/${name}`;
   it('traces commands with the command and key only, in the caller context; the handshake makes no spans', async () => {
     const result = await run(fixture, 'commands');
-    expect(result.version).toMatch(versionPattern);
+    expect(result.version).toBe(version);
     expect(result.patched).toEqual([`ioredis@${result.version}`]);
     const spans = await collect(['set-get', 'callback', 'wrongtype', 'unknown-command', 'pipeline', 'multi', 'pipeline-error', 'db3'], 9);
 

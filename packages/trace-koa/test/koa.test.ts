@@ -1,23 +1,20 @@
 /**
- * @spanwise/trace-koa against the real test-app (test-apps/koa-service) on Koa 2 + @koa/router 12 and
- * Koa 3 + @koa/router 15, its spans decoded from the UDP packets jaeger-client sends.
+ * @spanwise/trace-koa against the real test-app (test-apps/koa-service) on every Koa fixture of the version matrix
+ * (lowest and latest Koa 2 with @koa/router 12, Koa 3 with @koa/router 15), its spans decoded from the UDP packets
+ * jaeger-client sends.
  */
 import * as path from 'path';
 import { childrenOf, errorLog, httpGet, ROOT, startApp, traceSpans, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 import { serverConformanceTests } from '../../../test-support/server-conformance';
 import { randomHex, serverSpanOf, slowPost, uniquePath } from '../../../test-support/server-spans';
 
 const APP = 'test-apps/koa-service/index.js';
-const FIXTURES = [
-  { name: 'Koa 2 + @koa/router 12', dir: 'fixtures/koa2' },
-  { name: 'Koa 3 + @koa/router 15', dir: 'fixtures/koa3' },
-];
-
-describe.each(FIXTURES)('trace-koa on $name', ({ dir }) => {
+describeEachVersion('koa', ({ dir }) => {
   const agent = useAgent();
   let app: RunningApp;
   let untraced: RunningApp;
-  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, dir), ...extra });
+  const env = (extra: Record<string, string> = {}) => tracingEnv(agent, 'koa-service', { KOA_DIR: dir, ...extra });
 
   beforeAll(async () => {
     [app, untraced] = await Promise.all([startApp(APP, env({ SLOW_MS: '1500' })), startApp(APP, env({ TRACING: 'off' }))]);

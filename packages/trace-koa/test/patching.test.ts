@@ -1,9 +1,10 @@
 import * as path from 'path';
-import { ROOT, runScript } from '../../../test-support';
+import { runScript } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 
-describe.each(['fixtures/koa2', 'fixtures/koa3'])('middleware-span patch of Koa (%s)', (dir) => {
+describeEachVersion('koa', ({ dir }) => {
   it('wraps only what is mounted after a trace middleware asking for it; unpatch() restores use(), patch() re-applies', async () => {
-    const run = await runScript(path.join(__dirname, 'processes/patching.js'), { KOA_DIR: path.join(ROOT, dir) });
+    const run = await runScript(path.join(__dirname, 'processes/patching.js'), { KOA_DIR: dir });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.output.trim().split('\n').pop()!)).toEqual({
       beforeUnwrapped: true,

@@ -1,20 +1,17 @@
 /**
- * Route names across @koa/router majors (12 and 15 are covered with the Koa fixtures in koa.test.ts):
+ * Route names on every @koa/router fixture of the version matrix (lowest and latest of 12 to 15):
  * nested routers, prefixes and a handler calling next() into a router middleware.
  */
-import * as path from 'path';
-import { httpGet, ROOT, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
+import { httpGet, startApp, tracingEnv, useAgent, type RunningApp } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 import { serverSpanOf, uniquePath } from '../../../test-support/server-spans';
 
-describe.each([
-  { name: '@koa/router 13 with Koa 2', dir: 'fixtures/koa-router13' },
-  { name: '@koa/router 14 with Koa 3', dir: 'fixtures/koa-router14' },
-])('trace-koa route names with $name', ({ dir }) => {
+describeEachVersion('@koa/router', ({ dir }) => {
   const agent = useAgent();
   let app: RunningApp;
 
   beforeAll(async () => {
-    app = await startApp('test-apps/koa-service/index.js', tracingEnv(agent, 'koa-service', { KOA_DIR: path.join(ROOT, dir) }));
+    app = await startApp('test-apps/koa-service/index.js', tracingEnv(agent, 'koa-service', { KOA_DIR: dir }));
   });
 
   it.each([

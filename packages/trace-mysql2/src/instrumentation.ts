@@ -21,7 +21,7 @@ let options: ResolvedOptions = resolveOptions();
  * a connection. It is bound at call time to the request that asked, so the statement it issues is that
  * request's child.
  */
-const VERSIONS = '>=3.0.0 <4';
+const VERSIONS = '>=3.1.0 <4'; // 3.0.x: a port from a connection URL stays a string (peer.port tag)
 type ClassExport = { prototype: object } | undefined;
 const instrumentation = new Instrumentation('mysql2', [
   { module: 'mysql2', file: 'lib/connection.js', versions: VERSIONS, patch: (c: ClassExport) => patchConnection(c?.prototype), unpatch: (c: ClassExport) => unpatchConnection(c?.prototype) },

@@ -1,18 +1,16 @@
 /**
  * mysql2 against a real MariaDB (test-support/servers.ts: MYSQL_URL or a private instance), in real child
- * processes, spans decoded from the UDP packets jaeger-client sends. Every test runs on each mysql2 fixture:
- * the latest 3.x (lib/base/connection.js) and 3.11.4 (lib/connection.js, before the 3.11.5 refactor).
+ * processes, spans decoded from the UDP packets jaeger-client sends. Every test runs on each mysql2 fixture of the
+ * version matrix (test-support/each-version.ts): the lowest claimed, the latest 3.x (lib/base/connection.js) and
+ * 3.11.4 (lib/connection.js, before the 3.11.5 refactor).
  */
 import * as path from 'path';
 import { childrenOf, onlyChildOf, requestSpan, requireErrorLog, ROOT, runScenario, runScript, tracingEnv, spansUntilMarker, useAgent, waitForRequests, type DecodedSpan } from '../../../test-support';
+import { describeEachVersion } from '../../../test-support/each-version';
 import { ensureMysql, freePort, stopServers, type DatabaseServer } from '../../../test-support/servers';
 
 const SCRIPT = path.join(__dirname, 'scripts', 'scenario.js');
 const SERVICE = 'mysql2-test';
-const FIXTURES: Array<[string, string, RegExp]> = [
-  ['mysql2 latest', 'fixtures/mysql2-latest', /^3\.(1[2-9]|[2-9]\d)\./],
-  ['mysql2 3.11.4', 'fixtures/mysql2-3.11', /^3\.11\.4$/],
-];
 
 let db: DatabaseServer;
 const agent = useAgent({ clearBeforeEach: true });
@@ -32,10 +30,11 @@ const collect = (requests: string[], dbSpans: number) => waitForRequests(agent, 
 const isDb = (s: DecodedSpan) => s.tags.component === 'mysql2';
 const onlyChild = (spans: DecodedSpan[], request: string) => onlyChildOf(spans, requestSpan(spans, request));
 
-describe.each(FIXTURES)('%s', (_name, fixture, versionPattern) => {
+describeEachVersion('mysql2', ({ name, version }) => {
+  const fixture = `fixtures/${name}`;
   it('traces every statement form on a connection, with tags, masked SQL and the caller context', async () => {
     const result = await run(fixture, 'connection');
-    expect(result.version).toMatch(versionPattern);
+    expect(result.version).toBe(version);
     expect(result.patched).toEqual([`mysql2@${result.version}`]);
     const requests = ['callback', 'values', 'options-object', 'execute', 'prepared', 'emitter', 'stream', 'error', 'stream-error', 'sync-throw', 'promise', 'promise-prepared', 'promise-error'];
     const spans = await collect(requests, 14);

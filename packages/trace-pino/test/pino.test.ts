@@ -1,5 +1,6 @@
 /** pino log correlation in real processes, on each supported major: see test-support/log-correlation-suite.ts. */
 import * as path from 'path';
+import { exactVersion, versionFixtures } from '../../../test-support/each-version';
 import { logCorrelationSuite } from '../../../test-support/log-correlation-suite';
 
 logCorrelationSuite({
@@ -7,5 +8,5 @@ logCorrelationSuite({
   adapter: '@spanwise/trace-pino',
   script: path.join(__dirname, 'scripts', 'scenario.js'),
   messageKey: 'msg',
-  fixtures: [['pino 9', 'fixtures/pino9', /^9\./], ['pino 10', 'fixtures/pino10', /^10\./]],
+  fixtures: versionFixtures('pino').map((f) => [f.title, `fixtures/${f.name}`, exactVersion(f.version)]),
 });

@@ -1,5 +1,6 @@
 /** winston log correlation in real processes, on each supported major: see test-support/log-correlation-suite.ts. */
 import * as path from 'path';
+import { exactVersion, versionFixtures } from '../../../test-support/each-version';
 import { logCorrelationSuite } from '../../../test-support/log-correlation-suite';
 
 logCorrelationSuite({
@@ -7,5 +8,5 @@ logCorrelationSuite({
   adapter: '@spanwise/trace-winston',
   script: path.join(__dirname, 'scripts', 'scenario.js'),
   messageKey: 'message',
-  fixtures: [['winston 2', 'fixtures/winston2', /^2\./], ['winston 3', 'fixtures/winston3', /^3\./]],
+  fixtures: versionFixtures('winston').map((f) => [f.title, `fixtures/${f.name}`, exactVersion(f.version)]),
 });

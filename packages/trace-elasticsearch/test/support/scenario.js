@@ -14,7 +14,7 @@ elasticsearch.patch();
 
 const fixtureDir = path.resolve(__dirname, '../../../../fixtures', process.env.FIXTURE);
 const es = require(require.resolve('@elastic/elasticsearch', { paths: [fixtureDir] }));
-const major = Number(process.env.FIXTURE.replace('es', ''));
+const major = parseInt(process.env.FIXTURE.replace('es', ''), 10); // es8 or es8-lowest
 const legacy = major === 7;
 
 const report = { major, steps: {}, outsideSteps: {} };

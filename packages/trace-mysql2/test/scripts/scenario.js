@@ -35,7 +35,7 @@ if (load === 'patch-first') {
   tracing.patch(options);
 } else throw new Error(`unknown LOAD ${load}`);
 
-const result = { version: require(require.resolve('mysql2/package.json', { paths: [fixtureDir] })).version, patched: tracing.patchedVersions() };
+const result = { version: require(require('path').join(require('path').dirname(resolveFromFixture('mysql2')), 'package.json')).version, patched: tracing.patchedVersions() };
 
 const cb = (resolve, reject) => (err, rows) => (err ? reject(err) : resolve(rows));
 

@@ -5,7 +5,11 @@ const runLogScenario = require('../../../../test-support/log-correlation');
 function makeLogger(winston, bindings) {
   if (winston.format) {
     const logger = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Console({ forceConsole: true })] });
-    return bindings ? logger.child(bindings) : logger;
+    if (!bindings) return logger;
+    if (typeof logger.child === 'function') return logger.child(bindings);
+    // winston before 3.2 has no child(): a format adds the app's bindings, as winston 2's rewriter does.
+    const addBindings = winston.format((info) => Object.assign(info, bindings));
+    return winston.createLogger({ format: winston.format.combine(addBindings(), winston.format.json()), transports: [new winston.transports.Console()] });
   }
   const logger = new winston.Logger({ transports: [new winston.transports.Console({ json: true, stringify: true })] });
   if (bindings) logger.rewriters.push((level, msg, meta) => ({ ...meta, ...bindings }));
