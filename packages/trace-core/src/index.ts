@@ -46,7 +46,6 @@ export {
   resolveRouteAtEnd,
   recordRequestError,
   isClientError,
-  isIgnoredRequest,
   type ServerSpanOptions,
   type RequestRecord,
   type IgnoreRule,
@@ -68,7 +67,26 @@ export { Redactor, REDACTED, DEFAULT_SENSITIVE_HEADERS, DEFAULT_SECRET_QUERY_PAR
 export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, withMaskedMessage, type HeaderPolicy } from './redaction';
 export { callUserHook, reportHookFault } from './hooks';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
-export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
+export {
+  Instrumentation,
+  satisfiesVersion,
+  wrapMethod,
+  unwrapMethod,
+  isWrapped,
+  findLoaded,
+  defineInstrumentation,
+  optionRules,
+  DefinedInstrumentation,
+  type PatchDefinition,
+  type ModuleInfo,
+  type InstrumentationDefinition,
+  type OptionsDefinition,
+  type OptionRule,
+  type OptionRules,
+  type TracingInstrumentation,
+  type HookInfo,
+} from './patching';
+export { serverEntryHooks, tracePlainServers, traceFrameworkServers, traceFrameworkServer, onServerListening } from './server-entry';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';
 /** @internal */

@@ -79,10 +79,6 @@ export function getRequestSpan(req: IncomingMessage | undefined): Span | undefin
   return getRequestRecord(req)?.span;
 }
 
-export function isIgnoredRequest(req: IncomingMessage): boolean {
-  return requestStates.get(req) === IGNORED;
-}
-
 /**
  * Start (or adopt) the server span of `req`. Returns undefined for ignored requests or when tracing fails;
  * the request then runs untraced.
