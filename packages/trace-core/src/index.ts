@@ -40,6 +40,7 @@ export {
 export {
   startServerSpan,
   SERVER_SPAN_OPTION_KEYS,
+  SERVER_SPAN_OPTION_RULES,
   getRequestRecord,
   getRequestSpan,
   setRoute,

@@ -62,6 +62,8 @@ export interface InstrumentationDefinition<O extends object, R> {
   name: string;
   /** The package that defines it: `@spanwise/trace-mysql2`. */
   packageName: string;
+  /** The function users call, for messages (default `patch()`): `<packageName> <entryPoint> option "x" must be ...`. */
+  entryPoint?: string;
   /** Where the library is hooked, with the versions supported. */
   hooks: ReadonlyArray<PatchDefinition<never>>;
   options: OptionsDefinition<O, R>;
@@ -113,7 +115,7 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
     this.packageName = definition.packageName;
     this.hooks = Object.freeze([...definition.hooks]);
     this.optionKeys = definition.options.keys;
-    this.where = `${definition.packageName} patch()`;
+    this.where = `${definition.packageName} ${definition.entryPoint ?? 'patch()'}`;
     this.options = definition.options.resolve(undefined);
     this.installer = new Instrumentation(definition.name, this.hooks);
   }
