@@ -107,14 +107,14 @@ function serverEntryHook(module: 'http' | 'https'): PatchDefinition<ServerModule
   return {
     module,
     versions: '*',
-    patch(exports) {
-      const proto = exports.Server?.prototype;
+    patch(moduleExports) {
+      const proto = moduleExports.Server?.prototype;
       if (proto === undefined) return;
       users.set(proto, (users.get(proto) ?? 0) + 1);
       wrapMethod(proto, 'emit', wrapEmit);
     },
-    unpatch(exports) {
-      const proto = exports.Server?.prototype;
+    unpatch(moduleExports) {
+      const proto = moduleExports.Server?.prototype;
       if (proto === undefined) return;
       const left = (users.get(proto) ?? 1) - 1;
       users.set(proto, left);

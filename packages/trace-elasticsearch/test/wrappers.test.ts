@@ -7,7 +7,7 @@ import { EventEmitter } from 'events';
 import type { Span } from 'opentracing';
 import { flush, getActiveSpan, getTracer, init, isTracingSuppressed, withSpan } from '@spanwise/trace-core';
 import { startAgent, type AgentReceiver, type DecodedSpan } from '../../../test-support';
-import { configure, patchLegacyTransportClass, patchTransportClass, setActive, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
+import { patch, patchLegacyTransportClass, patchTransportClass, unpatch, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 let agent: AgentReceiver;
@@ -24,8 +24,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   agent.clear();
-  configure({});
-  setActive(true);
+  patch({});
   parent = getTracer().startSpan('parent');
 });
 
@@ -136,7 +135,7 @@ describe('clients 8/9: Transport.prototype.request (async)', () => {
     const wrapped = proto.request;
     transport.impl = async () => isTracingSuppressed();
     await expect(proto.request.call(transport, search)).resolves.toBe(false);
-    setActive(false);
+    unpatch();
     await expect(withSpan(parent, () => wrapped.call(transport, search))).resolves.toBe(false);
     await esSpans(0);
   });

@@ -30,13 +30,13 @@ function builtin(component: 'http' | 'https'): PatchDefinition<Record<string, un
   return {
     module: component,
     versions: '*',
-    patch(exports) {
-      instrumentation.wrap(exports, 'request', (original) => tracedRequest(original, component));
-      instrumentation.wrap(exports, 'get', (original) => tracedRequest(original, component));
+    patch(moduleExports) {
+      instrumentation.wrap(moduleExports, 'request', (original) => tracedRequest(original, component));
+      instrumentation.wrap(moduleExports, 'get', (original) => tracedRequest(original, component));
     },
-    unpatch(exports) {
-      instrumentation.unwrap(exports, 'request');
-      instrumentation.unwrap(exports, 'get');
+    unpatch(moduleExports) {
+      instrumentation.unwrap(moduleExports, 'request');
+      instrumentation.unwrap(moduleExports, 'get');
     },
   };
 }

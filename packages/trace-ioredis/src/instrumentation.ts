@@ -48,22 +48,22 @@ export const instrumentation = defineInstrumentation({
 /** Trace ioredis (already loaded or loaded later). Idempotent; a second call only updates the options. */
 export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
 
-function patchExports(exports: IoredisExports): void {
-  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
+function patchExports(moduleExports: IoredisExports): void {
+  for (const client of [moduleExports.prototype, moduleExports.Cluster?.prototype]) {
     instrumentation.wrap(client, 'sendCommand', wrapSendCommand);
     instrumentation.wrap(client, 'connect', wrapConnect);
   }
-  instrumentation.wrap(exports.Pipeline?.prototype, 'exec', wrapExec);
-  instrumentation.wrap(exports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
+  instrumentation.wrap(moduleExports.Pipeline?.prototype, 'exec', wrapExec);
+  instrumentation.wrap(moduleExports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
 }
 
-function unpatchExports(exports: IoredisExports): void {
-  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
+function unpatchExports(moduleExports: IoredisExports): void {
+  for (const client of [moduleExports.prototype, moduleExports.Cluster?.prototype]) {
     unwrapMethod(client, 'sendCommand');
     unwrapMethod(client, 'connect');
   }
-  unwrapMethod(exports.Pipeline?.prototype, 'exec');
-  unwrapMethod(exports.Pipeline?.prototype, 'sendCommand');
+  unwrapMethod(moduleExports.Pipeline?.prototype, 'exec');
+  unwrapMethod(moduleExports.Pipeline?.prototype, 'sendCommand');
 }
 
 function wrapSendCommand(original: AnyFunction): AnyFunction {

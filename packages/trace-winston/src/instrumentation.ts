@@ -18,8 +18,8 @@ const instrumentation = new Instrumentation('winston', [
     module: 'winston',
     file: 'lib/winston/logger.js',
     versions: '>=2.0.0 <4',
-    patch: (exports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(exports as { Logger?: LoggerClass }) : patchWinston3(exports as LoggerClass)),
-    unpatch: (exports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(exports as { Logger?: LoggerClass }) : unpatchWinston3(exports as LoggerClass)),
+    patch: (moduleExports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(moduleExports as { Logger?: LoggerClass }) : patchWinston3(moduleExports as LoggerClass)),
+    unpatch: (moduleExports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(moduleExports as { Logger?: LoggerClass }) : unpatchWinston3(moduleExports as LoggerClass)),
   },
 ]);
 
@@ -43,12 +43,12 @@ function unpatchWinston3(Logger: LoggerClass): void {
   delete proto[kOwnWrite];
 }
 
-function patchWinston2(exports: { Logger?: LoggerClass }): void {
-  wrapMethod(exports.Logger?.prototype, 'log', wrapLog);
+function patchWinston2(moduleExports: { Logger?: LoggerClass }): void {
+  wrapMethod(moduleExports.Logger?.prototype, 'log', wrapLog);
 }
 
-function unpatchWinston2(exports: { Logger?: LoggerClass }): void {
-  unwrapMethod(exports.Logger?.prototype, 'log');
+function unpatchWinston2(moduleExports: { Logger?: LoggerClass }): void {
+  unwrapMethod(moduleExports.Logger?.prototype, 'log');
 }
 
 function wrapWrite(original: Write): Write {
