@@ -57,7 +57,7 @@ export {
   addTraceFields,
   lacksTraceFields,
   resolveLogFieldNames,
-  resolveLogCorrelationOptions,
+  logCorrelationOptions,
   DEFAULT_LOG_FIELDS,
   type TraceFields,
   type LogFieldNames,
