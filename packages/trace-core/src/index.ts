@@ -80,6 +80,7 @@ export {
   DefinedInstrumentation,
   type PatchDefinition,
   type ModuleInfo,
+  type AnyFunction,
   type InstrumentationDefinition,
   type OptionsDefinition,
   type OptionRule,

@@ -71,8 +71,8 @@ export interface InstrumentationDefinition<O extends object, R> {
   onPatch?(options: R): void;
   /** Before `unpatch()` removes the hooks: undo `onPatch`. */
   onUnpatch?(): void;
-  /** How a patched version is listed by `patchedVersions()` (default `module@version`). */
-  describeVersion?(module: string, version: string): string;
+  /** How a patched version is listed by `patchedVersions()` (default `module@version`; `undefined`: not listed). */
+  describeVersion?(module: string, version: string): string | undefined;
 }
 
 /** A library hook, as read by tools (trace-auto, the version tests): where, and which versions. */
@@ -142,7 +142,8 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
     const described = new Set<string>();
     for (const patched of this.installer.patchedVersions) {
       const at = patched.lastIndexOf('@');
-      described.add(describe(patched.slice(0, at), patched.slice(at + 1)));
+      const description = describe(patched.slice(0, at), patched.slice(at + 1));
+      if (description !== undefined) described.add(description);
     }
     return [...described];
   };
