@@ -76,6 +76,7 @@ export {
   isWrapped,
   findLoaded,
   defineInstrumentation,
+  supportedLibraries,
   optionRules,
   DefinedInstrumentation,
   type PatchDefinition,

@@ -50,6 +50,8 @@ const hooks: [PatchDefinition<TransportModule>, PatchDefinition<TransportClass>]
   {
     module: '@elastic/transport',
     versions: '>=8.0.0 <10',
+    // Clients 8 and 9 depend on the transport of their own major: this range is theirs too.
+    peer: '@elastic/elasticsearch',
     patch: (moduleExports) => patchTransportClass(moduleExports.Transport, moduleExports.Diagnostic),
     unpatch: (moduleExports) => unpatchTransportClass(moduleExports.Transport, moduleExports.Diagnostic),
   },

@@ -103,9 +103,9 @@ export const PATCHES: PatchDefinition[] = [
   // Express 4: its own router; the exports of lib/router/index.js are the prototype of every router.
   { module: 'express', file: 'lib/router/index.js', versions: EXPRESS_4, patch: patchRouter, unpatch: unpatchRouter },
   { module: 'express', file: 'lib/router/layer.js', versions: EXPRESS_4, ...layerPatch('handle_request', 'handle_error') },
-  // Express 5 routes through the `router` package.
-  { module: 'router', versions: ROUTER_2, patch: (Router: { prototype: RouterProto }) => patchRouter(Router.prototype), unpatch: (Router: { prototype: RouterProto }) => unpatchRouter(Router.prototype) },
-  { module: 'router', file: 'lib/layer.js', versions: ROUTER_2, ...layerPatch('handleRequest', 'handleError') },
+  // Express 5 routes through the `router` package (its dependency: not a peer of this package).
+  { module: 'router', versions: ROUTER_2, peer: false, patch: (Router: { prototype: RouterProto }) => patchRouter(Router.prototype), unpatch: (Router: { prototype: RouterProto }) => unpatchRouter(Router.prototype) },
+  { module: 'router', file: 'lib/layer.js', versions: ROUTER_2, peer: false, ...layerPatch('handleRequest', 'handleError') },
 ];
 
 const applicationHandle: PatchDefinition<Application> = {

@@ -1,3 +1,4 @@
+import { isBuiltin } from 'module';
 import { ConfigurationError } from '../config';
 import { checkOptionKeys } from '../options';
 import { checkConfiguration } from '../tracer';
@@ -80,12 +81,48 @@ export interface HookInfo {
   module: string;
   file?: string;
   versions: string;
+  /**
+   * The library users install whose supported versions this range declares (a peer dependency of the package):
+   * `module` by default; another name when `module` is a dependency whose majors go in step with it
+   * (`@elastic/transport` 8/9 for `@elastic/elasticsearch` 8/9); `false` for a dependency whose versions follow
+   * the library's on their own (`router` 2, Express 5's router).
+   */
+  peer?: string | false;
+}
+
+/**
+ * The libraries an instrumentation supports and their ranges (`express`: `>=4.0.0 <6`), from its hooks: what its
+ * package's peerDependencies and the docs table of supported versions say. Node builtins are not listed.
+ */
+export function supportedLibraries(instrumentation: { hooks: ReadonlyArray<HookInfo> }): Record<string, string> {
+  const ranges = new Map<string, string[]>();
+  for (const hook of instrumentation.hooks) {
+    const peer = hook.peer ?? hook.module;
+    if (peer === false || isBuiltin(peer)) continue;
+    const list = ranges.get(peer) ?? [];
+    if (!list.includes(hook.versions)) list.push(hook.versions);
+    ranges.set(peer, list);
+  }
+  return Object.fromEntries([...ranges].map(([name, list]) => [name, unionOf(list)]));
+}
+
+type Subset = (sub: string, dom: string) => boolean;
+type MinVersion = (range: string) => { compare(other: unknown): number } | null;
+
+/** `a || b`, lowest first, without ranges another one covers (`>=4.0.0 <5` inside `>=4.0.0 <6`). Loads semver: for tools only. */
+function unionOf(list: string[]): string {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const subset = require('semver/ranges/subset') as Subset;
+  const minVersion = require('semver/ranges/min-version') as MinVersion;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const kept = list.filter((range, i) => !list.some((other, j) => j !== i && subset(range, other) && (!subset(other, range) || j < i)));
+  return kept.sort((a, b) => minVersion(a)?.compare(minVersion(b)) ?? 0).join(' || ');
 }
 
 export interface TracingInstrumentation<O extends object = object> {
   readonly name: string;
   readonly packageName: string;
-  readonly hooks: ReadonlyArray<HookInfo & PatchDefinition<never>>;
+  readonly hooks: ReadonlyArray<PatchDefinition<never>>;
   readonly optionKeys: readonly string[];
   /** Check the options (a ConfigurationError naming a bad or unknown one) and the `JAEGER_*` configuration, then trace the library. Idempotent; a second call replaces the options. */
   patch(options?: O): void;

@@ -1,6 +1,7 @@
 export { Instrumentation, satisfiesVersion, type PatchDefinition } from './instrumentation';
 export {
   defineInstrumentation,
+  supportedLibraries,
   optionRules,
   DefinedInstrumentation,
   type InstrumentationDefinition,

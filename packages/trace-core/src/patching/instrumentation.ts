@@ -28,6 +28,8 @@ export interface PatchDefinition<T = unknown> {
   file?: string;
   /** Supported versions, a semver range. Other versions are left alone, with a warning. */
   versions: string;
+  /** The library whose supported versions this range declares, when not `module` (see `HookInfo.peer`). */
+  peer?: string | false;
   patch(exports: T, info: ModuleInfo): void;
   unpatch(exports: T, info: ModuleInfo): void;
 }
