@@ -146,6 +146,8 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
   options: R;
   private readonly installer: Instrumentation;
   private readonly where: string;
+  /** Read by every wrapper on every call: a plain field, not the installer's getter. */
+  private readonly gate = { open: false };
 
   constructor(private readonly definition: InstrumentationDefinition<O, R>) {
     this.name = definition.name;
@@ -162,11 +164,13 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
     checkConfiguration();
     this.options = resolved;
     this.installer.enable();
+    this.gate.open = true;
     this.definition.onPatch?.(resolved);
   };
 
   readonly unpatch = (): void => {
     this.definition.onUnpatch?.();
+    this.gate.open = false;
     this.installer.disable();
     this.options = this.definition.options.resolve(undefined);
   };
@@ -191,15 +195,16 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
   enable(): void {
     checkConfiguration();
     this.installer.enable();
+    this.gate.open = true;
   }
 
   /** `wrapMethod` under the rule for wrappers that outlive `unpatch()`: while not enabled, the original is called as is. */
   wrap<T extends object>(target: T | undefined | null, name: string, wrapper: (original: AnyFunction) => AnyFunction): boolean {
-    const installer = this.installer;
+    const gate = this.gate;
     return wrapMethod(target, name, (original) => {
       const traced = wrapper(original);
       return function (this: unknown) {
-        return (installer.enabled ? traced : original).apply(this, arguments as unknown as unknown[]) as unknown;
+        return gate.open ? traced.apply(this, arguments as unknown as unknown[]) : original.apply(this, arguments as unknown as unknown[]);
       };
     });
   }
