@@ -224,3 +224,26 @@ describe('wrappers that outlive unpatch() call the original, with no span', () =
     expect(request.mock.calls[0]).toEqual([params]);
   });
 });
+
+describe("the request entry point shared by trace-http's server side and trace-fastify", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeHttp = require('http') as typeof import('http');
+  const emitWrapped = () => (nodeHttp.Server.prototype.emit as { __spanwise?: boolean }).__spanwise === true;
+
+  it('stays installed while either has it patched, and is the original again when neither has', () => {
+    const original = nodeHttp.Server.prototype.emit;
+    http.serverInstrumentation.patch();
+    fastify.instrumentation.patch();
+    expect(emitWrapped()).toBe(true);
+    http.serverInstrumentation.unpatch();
+    expect(emitWrapped()).toBe(true);
+    fastify.instrumentation.unpatch();
+    expect(nodeHttp.Server.prototype.emit).toBe(original);
+    fastify.instrumentation.patch();
+    http.serverInstrumentation.patch();
+    fastify.instrumentation.unpatch();
+    expect(emitWrapped()).toBe(true);
+    http.serverInstrumentation.unpatch();
+    expect(nodeHttp.Server.prototype.emit).toBe(original);
+  });
+});
