@@ -1,5 +1,5 @@
 import { defineInstrumentation, logCorrelationOptions, reportFault, traceFields, unwrapMethod } from '@spanwise/trace-core';
-import type { BunyanCorrelationOptions, Emit } from './types';
+import type { Emit } from './types';
 import { addToRecord } from './utils';
 
 type LoggerClass = { prototype?: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { defineInstrumentation, logCorrelationOptions, reportFault, traceFields, unwrapMethod } from '@spanwise/trace-core';
-import type { AsJson, PinoCorrelationOptions, PinoLogger } from './types';
+import type { AsJson, PinoLogger } from './types';
 import * as path from 'path';
 import { withTraceFields, type PinoSymbols } from './utils';
 

@@ -1,5 +1,5 @@
 import { defineInstrumentation, logCorrelationOptions, reportFault, traceFields, unwrapMethod } from '@spanwise/trace-core';
-import type { Log, WinstonCorrelationOptions, Write } from './types';
+import type { Log, Write } from './types';
 import { argsWithTraceFields, infoWithTraceFields } from './utils';
 
 type LoggerClass = { prototype: Record<string, unknown> };
