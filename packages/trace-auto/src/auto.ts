@@ -118,7 +118,8 @@ export function instrumentationStatus(): InstrumentationStatus[] {
     const status = statuses.get(entry.name);
     if (status === undefined) return [];
     const current = enabled.get(entry.name);
-    const patched = current ? [...safePatched(current), ...current.esmVersions] : [];
+    // An ESM copy is listed once, as such (its patch is also among the instrumentation's versions).
+    const patched = current ? [...safePatched(current).filter((version) => !current.esmVersions.has(`${version} (ESM)`)), ...current.esmVersions] : [];
     return [{ ...status, patched }];
   });
 }
