@@ -177,13 +177,18 @@ export class DefinedInstrumentation<O extends object, R> implements TracingInstr
 
   readonly isEnabled = (): boolean => this.installer.enabled;
 
+  /** In the order of the hooks' modules (the library first: `express@5.1.0, router@2.2.0`), whatever order they loaded in. */
   readonly patchedVersions = (): string[] => {
-    const describe = this.definition.describeVersion;
-    if (describe === undefined) return [...this.installer.patchedVersions];
+    const describe = this.definition.describeVersion ?? ((module: string, version: string) => `${module}@${version}`);
+    const modules = this.hooks.map((hook) => hook.module);
+    const patched = [...this.installer.patchedVersions].map((entry) => {
+      const at = entry.lastIndexOf('@');
+      return { module: entry.slice(0, at), version: entry.slice(at + 1) };
+    });
+    patched.sort((a, b) => modules.indexOf(a.module) - modules.indexOf(b.module));
     const described = new Set<string>();
-    for (const patched of this.installer.patchedVersions) {
-      const at = patched.lastIndexOf('@');
-      const description = describe(patched.slice(0, at), patched.slice(at + 1));
+    for (const { module, version } of patched) {
+      const description = describe(module, version);
       if (description !== undefined) described.add(description);
     }
     return [...described];
