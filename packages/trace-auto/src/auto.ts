@@ -1,15 +1,15 @@
-import { ConfigurationError, init, log, reportFault } from '@spanwise/trace-core';
+import { isBuiltin } from 'module';
+import { ConfigurationError, init, log, onServerListening, reportFault, type TracingInstrumentation } from '@spanwise/trace-core';
 import { selectInstrumentations, settingsFromEnv, validateOptions, withEnvironmentDefaults } from './config';
 import { logSummary, warnAboutOtherAgents, warnLoadedBefore } from './diagnostics';
 import { packageVersion, registerEsmHooks, requireLoadedCopy, unregisterEsmHooks } from './esm';
-import { REGISTRY, type Adapter, type EnableContext, type RegistryEntry } from './registry';
+import { REGISTRY, type RegistryEntry } from './registry';
 import type { AutoInstrumentOptions, InstrumentationName, InstrumentationStatus } from './types';
 
 interface Enabled {
   entry: RegistryEntry;
-  adapter: Adapter | undefined;
-  /** ESM namespaces patched through the entry's ESM patch, to restore on disable. */
-  esmNamespaces: Record<string, unknown>[];
+  instrumentations: readonly TracingInstrumentation[];
+  /** ESM-only copies patched (their namespaces are restored by the instrumentation's `unpatch()`). */
   esmVersions: Set<string>;
 }
 
@@ -34,41 +34,55 @@ export function instrument(codeOptions: AutoInstrumentOptions = {}): Instrumenta
     return instrumentationStatus();
   }
   warnAboutOtherAgents();
-  const context: EnableContext = { all: options, onListening: () => logSummary(instrumentationStatus()) };
-  for (const [name, reason] of selectInstrumentations(options, settings)) {
-    const entry = REGISTRY.find((e) => e.name === name)!;
+  onServerListening(logStatus);
+  const selection = selectInstrumentations(options, settings);
+  for (const entry of REGISTRY) {
+    const name = entry.name;
+    const reason = selection.get(name);
     if (reason !== undefined) {
       disableEntry(name);
       statuses.set(name, { name, enabled: false, reason, adapter: entry.adapter });
       continue;
     }
-    statuses.set(name, enableEntry(entry, options[name] || {}, context));
+    statuses.set(name, enableEntry(entry, options[name] || {}, options));
   }
   scheduleStartupChecks();
   return instrumentationStatus();
 }
 
-function enableEntry(entry: RegistryEntry, options: object, context: EnableContext): Omit<InstrumentationStatus, 'patched'> {
+function logStatus(): void {
+  logSummary(instrumentationStatus());
+}
+
+function enableEntry(entry: RegistryEntry, own: object, all: AutoInstrumentOptions): Omit<InstrumentationStatus, 'patched'> {
   const base = { name: entry.name, adapter: entry.adapter };
-  const adapter = loadAdapter(entry);
-  if (adapter === undefined && !entry.adapterOptional) {
+  const instrumentations = loadInstrumentations(entry);
+  if (instrumentations === undefined) {
     disableEntry(entry.name);
     log.debug(`auto-instrumentation ${entry.name}: ${entry.adapter} is not installed, skipped`);
     return { ...base, enabled: false, reason: `${entry.adapter} is not installed` };
   }
-  warnLoadedBefore(entry.modules.filter((m) => m !== 'http' && m !== 'https'));
+  warnLoadedBefore(modulesOf(instrumentations));
+  const options = entry.options?.(own, all) ?? instrumentations.map(() => own);
   try {
-    entry.enable(adapter, options, context);
+    instrumentations.forEach((instrumentation, i) => (options[i] === false ? instrumentation.unpatch() : instrumentation.patch(options[i] as object)));
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
     reportFault(`enabling the ${entry.name} instrumentation`, error);
     return { ...base, enabled: false, reason: `failed to enable: ${(error as Error)?.message ?? error}` };
   }
-  if (!enabled.has(entry.name)) enabled.set(entry.name, { entry, adapter, esmNamespaces: [], esmVersions: new Set() });
+  if (!enabled.has(entry.name)) enabled.set(entry.name, { entry, instrumentations, esmVersions: new Set() });
   return { ...base, enabled: true };
 }
 
-function loadAdapter(entry: RegistryEntry): Adapter | undefined {
+/** The packages an instrumentation hooks (builtins aside): for the loaded-too-early check and the ESM hooks. */
+function modulesOf(instrumentations: readonly TracingInstrumentation[]): string[] {
+  const modules = new Set<string>();
+  for (const instrumentation of instrumentations) for (const hook of instrumentation.hooks) if (!isBuiltin(hook.module)) modules.add(hook.module);
+  return [...modules];
+}
+
+function loadInstrumentations(entry: RegistryEntry): readonly TracingInstrumentation[] | undefined {
   try {
     return entry.load();
   } catch (error) {
@@ -82,33 +96,37 @@ function disableEntry(name: InstrumentationName): void {
   const current = enabled.get(name);
   if (!current) return;
   enabled.delete(name);
-  try {
-    for (const namespace of current.esmNamespaces) current.entry.esm?.unpatch(current.adapter!, namespace);
-    current.entry.disable(current.adapter);
-  } catch (error) {
-    reportFault(`disabling the ${name} instrumentation`, error);
+  for (const instrumentation of current.instrumentations) {
+    try {
+      instrumentation.unpatch();
+    } catch (error) {
+      reportFault(`disabling the ${name} instrumentation`, error);
+    }
   }
 }
 
 /** Remove every patch `instrument()` installed: libraries behave as without Spanwise (spans already started still end). */
 export function uninstrument(): void {
   for (const name of [...enabled.keys()]) disableEntry(name);
+  onServerListening(undefined);
   unregisterEsmHooks();
 }
 
 /** What each library's instrumentation is doing: enabled or why not, and the versions patched so far. */
 export function instrumentationStatus(): InstrumentationStatus[] {
-  return REGISTRY.filter((entry) => statuses.has(entry.name)).map((entry) => {
-    const status = statuses.get(entry.name)!;
+  return REGISTRY.flatMap((entry) => {
+    const status = statuses.get(entry.name);
+    if (status === undefined) return [];
     const current = enabled.get(entry.name);
-    const patched = current ? [...safePatched(current), ...current.esmVersions] : [];
-    return { ...status, patched };
+    // An ESM copy is listed once, as such (its patch is also among the instrumentation's versions).
+    const patched = current ? [...safePatched(current).filter((version) => !current.esmVersions.has(`${version} (ESM)`)), ...current.esmVersions] : [];
+    return [{ ...status, patched }];
   });
 }
 
 function safePatched(current: Enabled): string[] {
   try {
-    return current.entry.patched(current.adapter);
+    return current.instrumentations.flatMap((instrumentation) => instrumentation.patchedVersions());
   } catch (error) {
     reportFault(`listing the ${current.entry.name} patches`, error);
     return [];
@@ -118,7 +136,7 @@ function safePatched(current: Enabled): string[] {
 /** Packages the ESM loader hook must watch: those of the enabled entries that are imported as packages. */
 export function esmModules(): string[] {
   const modules = new Set<string>();
-  for (const { entry } of enabled.values()) if (entry.esmImports !== false) for (const m of entry.modules) modules.add(m);
+  for (const { entry, instrumentations } of enabled.values()) if (entry.esmImports !== false) for (const m of modulesOf(instrumentations)) modules.add(m);
   return [...modules];
 }
 
@@ -127,15 +145,15 @@ export function instrumentEsm(): boolean {
   return registerEsmHooks(esmModules(), onImport);
 }
 
+/** An ESM-only copy (@elastic/transport 9's `esm/`) is patched from its namespace, by the definitions hooking its main export. */
 function onImport(namespace: Record<string, unknown>, name: string, baseDir: string | undefined, format: string | undefined): void {
   if (baseDir) requireLoadedCopy(baseDir);
   if (format === 'commonjs') return;
+  const version = packageVersion(baseDir);
   for (const current of enabled.values()) {
-    const esm = current.entry.esm;
-    if (!esm || esm.module !== name || current.adapter === undefined || current.esmNamespaces.includes(namespace)) continue;
-    esm.patch(current.adapter, namespace);
-    current.esmNamespaces.push(namespace);
-    current.esmVersions.add(`${name}@${packageVersion(baseDir)} (ESM)`);
+    for (const instrumentation of current.instrumentations) {
+      if (instrumentation.patchExports(namespace, { name, basedir: baseDir ?? '', version })) current.esmVersions.add(`${name}@${version} (ESM)`);
+    }
   }
 }
 

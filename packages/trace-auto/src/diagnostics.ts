@@ -77,8 +77,3 @@ function describe(status: InstrumentationStatus): string {
   const patched = status.patched.length > 0 ? `patched ${status.patched.join(', ')}` : 'enabled, not loaded by the app (yet)';
   return `auto-instrumentation ${status.name}: ${patched} [${status.adapter}]`;
 }
-
-/** @internal Only for tests. */
-export function resetSummary(): void {
-  lastSummary = '';
-}

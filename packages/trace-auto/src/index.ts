@@ -4,6 +4,7 @@
  * Elasticsearch, whichever are installed; `instrument(options)` does the same from code.
  */
 export { instrument, uninstrument, instrumentationStatus } from './auto';
-export { patchHttpServer, unpatchHttpServer, HTTP_SERVER_COMPONENT } from './http-server';
+/** Plain http/https server spans, defined by @spanwise/trace-http (its `patchServer`/`unpatchServer`), under their former names here. */
+export { patchServer as patchHttpServer, unpatchServer as unpatchHttpServer, HTTP_SERVER_COMPONENT } from '@spanwise/trace-http';
 export { INSTRUMENTATION_NAMES } from './types';
 export type { AutoInstrumentOptions, HttpAutoOptions, InstrumentationName, InstrumentationStatus } from './types';

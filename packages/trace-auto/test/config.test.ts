@@ -87,7 +87,7 @@ describe('instrument(): option checks of the adapters fail the call', () => {
 
   it('a misspelt adapter option is a ConfigurationError from instrument(), not a logged fault', () => {
     const { instrument } = require('../src') as typeof import('../src');
-    expect(() => instrument({ express: { ignor: ['/health'] } as never })).toThrow('@spanwise/trace-express traceMiddleware() option "ignor" must be one of ');
+    expect(() => instrument({ express: { ignor: ['/health'] } as never })).toThrow('@spanwise/trace-express patch() option "ignor" must be one of ');
     expect(() => instrument({ http: { client: { ignroe: [] } as never } })).toThrow('(did you mean "ignore"?)');
     expect(() => instrument({ http: { sever: {} } as never })).toThrow('instrument() http option "sever" must be one of client, server (did you mean "server"?)');
     expect(() => instrument({ http: { server: { headersAsTag: [] } as never } })).toThrow('(did you mean "headersAsTags"?)');

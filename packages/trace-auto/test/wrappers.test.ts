@@ -1,15 +1,24 @@
 /**
- * The wrappers trace-auto installs, called directly (no require hooks): they call the original exactly once with the
+ * The request entry-point wrappers auto mode relies on (defined by trace-core, trace-express and trace-koa), called directly (no require hooks): they call the original exactly once with the
  * same `this` and arguments, return what it returns, let its errors through unchanged, and survive their own faults.
  */
 import { EventEmitter } from 'events';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { getActiveSpan, getRequestRecord, setLogLevel } from '@spanwise/trace-core';
-import { disableExpress, disableKoa, enableExpress, enableKoa, wrapAppHandle, wrapHandleRequest, type ExpressMiddleware } from '../src/frameworks';
-import { patchHttpServer, setFrameworkOptions, traceFrameworkServer, unpatchHttpServer, wrapEmit } from '../src/http-server';
+import { patchServer as patchHttpServer, unpatchServer as unpatchHttpServer } from '@spanwise/trace-http';
+import { traceFrameworkServer, traceFrameworkServers as setFrameworkOptions, wrapEmit } from '../../trace-core/src/server-entry';
+import { setEntryMiddleware as setExpressEntry, wrapAppHandle } from '../../trace-express/src/entry';
+import type { RequestHandler as ExpressMiddleware } from '../../trace-express/src/types';
+import { setEntryMiddleware as setKoaEntry, wrapHandleRequest } from '../../trace-koa/src/entry';
+import type { KoaMiddleware } from '../../trace-koa/src/types';
 import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
 
 type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const enableExpress = (middleware: ExpressMiddleware) => setExpressEntry(middleware);
+const disableExpress = () => setExpressEntry(undefined);
+const enableKoa = (middleware: (ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>) => setKoaEntry(middleware as KoaMiddleware);
+const disableKoa = () => setKoaEntry(undefined);
 
 function fakeExchange(url = '/x'): { req: IncomingMessage; res: ServerResponse } {
   const req = Object.assign(new EventEmitter(), { method: 'GET', url, headers: {}, socket: {} }) as unknown as IncomingMessage;

@@ -41,13 +41,13 @@ export {
 export {
   startServerSpan,
   SERVER_SPAN_OPTION_KEYS,
+  SERVER_SPAN_OPTION_RULES,
   getRequestRecord,
   getRequestSpan,
   setRoute,
   resolveRouteAtEnd,
   recordRequestError,
   isClientError,
-  isIgnoredRequest,
   type ServerSpanOptions,
   type RequestRecord,
   type IgnoreRule,
@@ -58,7 +58,7 @@ export {
   addTraceFields,
   lacksTraceFields,
   resolveLogFieldNames,
-  resolveLogCorrelationOptions,
+  logCorrelationOptions,
   DEFAULT_LOG_FIELDS,
   type TraceFields,
   type LogFieldNames,
@@ -70,7 +70,28 @@ export { DEFAULT_SECRET_HEADER_PATTERNS, maskQuotedValues, errorWithMessage, wit
 export { callUserHook, reportHookFault } from './hooks';
 export * from './recording';
 export { FORMAT_W3C, FORMAT_B3, FORMAT_B3_SINGLE, propagationDrops, DEFAULT_PROPAGATION_LIMITS, type TraceParts, type PropagationLimits, type PropagationDrops } from './propagation';
-export { Instrumentation, satisfiesVersion, wrapMethod, unwrapMethod, isWrapped, findLoaded, type PatchDefinition, type ModuleInfo } from './patching';
+export {
+  Instrumentation,
+  satisfiesVersion,
+  wrapMethod,
+  unwrapMethod,
+  isWrapped,
+  findLoaded,
+  defineInstrumentation,
+  supportedLibraries,
+  optionRules,
+  DefinedInstrumentation,
+  type PatchDefinition,
+  type ModuleInfo,
+  type AnyFunction,
+  type InstrumentationDefinition,
+  type OptionsDefinition,
+  type OptionRule,
+  type OptionRules,
+  type TracingInstrumentation,
+  type HookInfo,
+} from './patching';
+export { serverEntryHooks, tracePlainServers, traceFrameworkServers, traceFrameworkServer, onServerListening } from './server-entry';
 export { log, warnOnce, reportFault, setLogger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { createReporter, SpanwiseReporter, type ReporterConfig, type ReporterStats, type DropReason } from './export';
 /** @internal */

@@ -3,7 +3,7 @@ import { ConfigurationError } from './config';
 import { getActiveSpan } from './context';
 import { partsFromContext } from './jaeger';
 import { checkOptionKeys, optionKeys } from './options';
-import { checkConfiguration } from './tracer';
+import type { OptionsDefinition } from './patching/define';
 
 /** The ids of a span as log records carry them: W3C hex, as Jaeger and OTLP backends show them. */
 export interface TraceFields {
@@ -93,13 +93,16 @@ const OPTION_KEYS = optionKeys<LogCorrelationOptions>({ fields: true });
 const FIELD_KEYS = optionKeys<LogFieldNames>({ traceId: true, spanId: true, traceFlags: true });
 
 /**
- * What a log correlation package's `patch(options)` checks when it is called, as every entry point does: option
- * keys (with a "did you mean"), field names and the `JAEGER_*` configuration. Returns the field names to write.
+ * The options of a log correlation package's `patch(options)`: option keys (with a "did you mean"), nested field
+ * keys and field names are checked when it is called, as every entry point does. Resolves to the field names to write.
  */
-export function resolveLogCorrelationOptions(options: LogCorrelationOptions | undefined, packageName: string): Required<LogFieldNames> {
+export function logCorrelationOptions(packageName: string): OptionsDefinition<LogCorrelationOptions, Required<LogFieldNames>> {
   const where = `${packageName} patch()`;
-  checkOptionKeys(options, OPTION_KEYS, where);
-  if (options?.fields !== null && typeof options?.fields === 'object') checkOptionKeys(options.fields, FIELD_KEYS, `${where} fields`);
-  checkConfiguration();
-  return resolveLogFieldNames(options, `${where} option`);
+  return {
+    keys: OPTION_KEYS,
+    check(options) {
+      if (options.fields !== null && typeof options.fields === 'object') checkOptionKeys(options.fields, FIELD_KEYS, `${where} fields`);
+    },
+    resolve: (options) => resolveLogFieldNames(options, `${where} option`),
+  };
 }

@@ -68,8 +68,3 @@ export function reportFault(where: string, error: unknown): void {
   const detail = error instanceof Error ? error.stack ?? error.message : String(error);
   emit('error', `tracing fault in ${where} (the app was not affected; further faults here are not logged): ${detail}`);
 }
-
-/** Only for tests: forget what was said. */
-export function resetLogOnce(): void {
-  said.clear();
-}

@@ -5,6 +5,7 @@ import { callUserHook, reportHookFault } from './hooks';
 import { wallClockMs } from './jaeger';
 import { log, reportFault, warnOnce } from './logger';
 import { optionKeys } from './options';
+import { optionRules, type OptionRule, type OptionRules } from './patching/define';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
 
@@ -34,6 +35,17 @@ export interface ServerSpanOptions {
 
 /** The keys of ServerSpanOptions, for the option check of every framework adapter. */
 export const SERVER_SPAN_OPTION_KEYS = optionKeys<ServerSpanOptions>({ ignore: true, operationName: true, requestHook: true, responseHook: true, headersAsTags: true });
+
+const IGNORE_RULE: OptionRule = { expected: 'a path, a RegExp or a function', test: (value) => typeof value === 'string' || value instanceof RegExp || typeof value === 'function' };
+
+/** The checks of the server-span options every framework package (and the plain http server) takes. */
+export const SERVER_SPAN_OPTION_RULES: OptionRules<ServerSpanOptions> = {
+  ignore: optionRules.oneOrMany(IGNORE_RULE),
+  operationName: optionRules.function,
+  requestHook: optionRules.function,
+  responseHook: optionRules.function,
+  headersAsTags: { expected: 'an array of header names', test: (value) => Array.isArray(value) && value.every((name) => typeof name === 'string') },
+};
 
 export interface RequestRecord {
   readonly span: Span;
@@ -77,10 +89,6 @@ function responseRecord(res: ServerResponse): RequestRecord | undefined {
 /** The server span of `req`, for handlers that want to tag it. */
 export function getRequestSpan(req: IncomingMessage | undefined): Span | undefined {
   return getRequestRecord(req)?.span;
-}
-
-export function isIgnoredRequest(req: IncomingMessage): boolean {
-  return requestStates.get(req) === IGNORED;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import type { Span } from 'opentracing';
-import { getActiveSpan, Instrumentation, isTracingSuppressed, reportFault, suppressTracing, unwrapMethod, withSpan, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
-import type { CallRecord, ElasticsearchInstrumentationOptions, ResolvedOptions, TransportRequestParams, TransportResult } from './types';
+import { defineInstrumentation, getActiveSpan, isTracingSuppressed, optionKeys, optionRules, reportFault, suppressTracing, unwrapMethod, withSpan, type PatchDefinition } from '@spanwise/trace-core';
+import type { CallRecord, ElasticsearchInstrumentationOptions, TransportRequestParams, TransportResult } from './types';
 import { endRequestSpan, resolveOptions, startRequestSpan } from './utils';
 
 /*
@@ -18,22 +18,13 @@ interface TransportClass {
   prototype: object;
 }
 
-const state: { active: boolean; options: ResolvedOptions } = { active: false, options: resolveOptions() };
 /** The 8/9 call in flight, so the transport's diagnostic events can hand us its result (status, node). */
 const calls = new AsyncLocalStorage<CallRecord>();
 
-export function configure(options: ElasticsearchInstrumentationOptions | undefined): void {
-  state.options = resolveOptions(options);
-}
-
-export function setActive(active: boolean): void {
-  state.active = active;
-}
-
-/** Patch a Transport class (and its Diagnostic class) of `@elastic/transport` 8/9; an ESM loader hook can pass the ESM copy's classes. */
+/** Patch a Transport class (and its Diagnostic class) of `@elastic/transport` 8/9 (bundled code); traced while `patch()` is in force. */
 export function patchTransportClass(Transport: TransportClass | undefined, Diagnostic?: TransportClass): void {
-  wrapMethod(Transport?.prototype, 'request', wrapPromiseRequest);
-  wrapMethod(Diagnostic?.prototype, 'emit', wrapDiagnosticEmit);
+  instrumentation.wrap(Transport?.prototype, 'request', wrapPromiseRequest);
+  instrumentation.wrap(Diagnostic?.prototype, 'emit', wrapDiagnosticEmit);
 }
 
 export function unpatchTransportClass(Transport: TransportClass | undefined, Diagnostic?: TransportClass): void {
@@ -43,7 +34,7 @@ export function unpatchTransportClass(Transport: TransportClass | undefined, Dia
 
 /** Patch the 7.x client's own Transport class. */
 export function patchLegacyTransportClass(Transport: TransportClass | undefined): void {
-  wrapMethod(Transport?.prototype, 'request', wrapCallbackRequest);
+  instrumentation.wrap(Transport?.prototype, 'request', wrapCallbackRequest);
 }
 
 export function unpatchLegacyTransportClass(Transport: TransportClass | undefined): void {
@@ -55,33 +46,50 @@ interface TransportModule {
   Diagnostic?: TransportClass;
 }
 
-const definitions: PatchDefinition[] = [
+const hooks: [PatchDefinition<TransportModule>, PatchDefinition<TransportClass>] = [
   {
     module: '@elastic/transport',
     versions: '>=8.0.1 <10', // 8.0.0: no client installs it (client 8.0.0 needs ^8.0.1)
-    patch: (exports: TransportModule) => patchTransportClass(exports.Transport, exports.Diagnostic),
-    unpatch: (exports: TransportModule) => unpatchTransportClass(exports.Transport, exports.Diagnostic),
+    // Clients 8 and 9 depend on the transport of their own major: this range is theirs too.
+    peer: '@elastic/elasticsearch',
+    patch: (moduleExports) => patchTransportClass(moduleExports.Transport, moduleExports.Diagnostic),
+    unpatch: (moduleExports) => unpatchTransportClass(moduleExports.Transport, moduleExports.Diagnostic),
   },
   {
     module: '@elastic/elasticsearch',
     file: 'lib/Transport.js',
     versions: '>=7.14.0 <8', // <7.7: unhandled rejections (native Promise); 7.7-7.13 untested (no product check, scroll helper fails on the stand-in)
-    patch: (Transport: TransportClass) => patchLegacyTransportClass(Transport),
-    unpatch: (Transport: TransportClass) => unpatchLegacyTransportClass(Transport),
+    patch: (Transport) => patchLegacyTransportClass(Transport),
+    unpatch: (Transport) => unpatchLegacyTransportClass(Transport),
   },
 ];
 
-export const instrumentation = new Instrumentation('elasticsearch', definitions);
+/**
+ * Trace @elastic/elasticsearch (already loaded or required later). Idempotent; a second call updates the options.
+ * After `unpatch()`, calls through references bound earlier (7.x `client.extend`) are not traced.
+ */
+export const instrumentation = defineInstrumentation({
+  name: 'elasticsearch',
+  packageName: '@spanwise/trace-elasticsearch',
+  hooks,
+  options: {
+    keys: optionKeys<ElasticsearchInstrumentationOptions>({ maxStatementLength: true, recordDocumentBodies: true }),
+    rules: { maxStatementLength: optionRules.nonNegativeInteger, recordDocumentBodies: optionRules.boolean },
+    resolve: resolveOptions,
+  },
+});
+
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
 
 function shouldTrace(): boolean {
-  return state.active && !isTracingSuppressed();
+  return !isTracingSuppressed();
 }
 
 /** Clients 8/9: an async `request(params, options)`; the same promise settlement reaches the caller. */
 function wrapPromiseRequest(original: AnyFunction): AnyFunction {
   return function request(this: unknown, ...args: unknown[]) {
     if (!shouldTrace()) return original.apply(this, args);
-    const span = startRequestSpan(args[0] as TransportRequestParams, args[1] as object, state.options);
+    const span = startRequestSpan(args[0] as TransportRequestParams, args[1] as object, instrumentation.options);
     if (!span) return original.apply(this, args);
     const record: CallRecord = { result: undefined };
     let returned: unknown;
@@ -127,7 +135,7 @@ function wrapCallbackRequest(original: AnyFunction): AnyFunction {
     const callbackAt = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
     if (callbackAt === -1 && args[2] !== undefined) return original.apply(this, args); // not a form the client knows
     const parent = getActiveSpan();
-    const span = startRequestSpan(args[0] as TransportRequestParams, typeof args[1] === 'object' ? (args[1] as object) : undefined, state.options);
+    const span = startRequestSpan(args[0] as TransportRequestParams, typeof args[1] === 'object' ? (args[1] as object) : undefined, instrumentation.options);
     if (!span) return original.apply(this, args);
     if (callbackAt !== -1) {
       const traced = args.slice();

@@ -7,7 +7,7 @@ import { EventEmitter } from 'events';
 import type { Span } from 'opentracing';
 import { flush, getActiveSpan, getTracer, init, isTracingSuppressed, withSpan } from '@spanwise/trace-core';
 import { spansUntilMarker, useAgent, type DecodedSpan } from '../../../test-support';
-import { configure, patchLegacyTransportClass, patchTransportClass, setActive, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
+import { patch, patchLegacyTransportClass, patchTransportClass, unpatch, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
 
 type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const agent = useAgent();
@@ -19,8 +19,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   agent.clear();
-  configure({});
-  setActive(true);
+  patch({});
   parent = getTracer().startSpan('parent');
 });
 
@@ -135,7 +134,7 @@ describe('clients 8/9: Transport.prototype.request (async)', () => {
     const wrapped = proto.request;
     transport.impl = async () => isTracingSuppressed();
     await expect(proto.request.call(transport, search)).resolves.toBe(false);
-    setActive(false);
+    unpatch();
     await expect(withSpan(parent, () => wrapped.call(transport, search))).resolves.toBe(false);
     await esSpans(0);
   });

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { checkConfiguration, getRequestRecord, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
-import type { LayerLike, NextFunction, RouterLike } from './types';
+import { defineInstrumentation, getRequestRecord, isRecording, reportFault, SERVER_SPAN_OPTION_KEYS, SERVER_SPAN_OPTION_RULES, unwrapMethod, type AnyFunction, type PatchDefinition } from '@spanwise/trace-core';
+import { setEntryMiddleware, spanMiddleware, wrapAppHandle } from './entry';
+import type { ExpressTraceOptions, LayerLike, NextFunction, RouterLike } from './types';
 import { enterMount, enterRoute, markMountLayers, mountPatternOf, mountPatternOfLayer, noteError } from './utils';
 
 /**
  * Where Express is hooked, for both majors:
+ * - `app.handle` (`express/lib/application.js`): the request entry point, for `patch()` (see entry.ts);
  * - `Router#use`: layers mounted under a path remember their pattern (Express 4 `express/lib/router/index.js`,
  *   Express 5 the `router` package);
  * - `Layer` request handling: a marked layer keeps its pattern on the request's mount stack until it calls
@@ -13,7 +15,6 @@ import { enterMount, enterRoute, markMountLayers, mountPatternOf, mountPatternOf
  * - `Router#handle`: errors that leave a router without meeting a layer (to Express's final handler) are recorded.
  * Route layers need no mark: their `Route` keeps the path it was created with.
  */
-type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type RouterProto = RouterLike & Record<string, unknown>;
 type LayerClass = { prototype: LayerLike & Record<string, unknown> };
 
@@ -71,8 +72,8 @@ function wrapHandleError(original: AnyFunction): AnyFunction {
 }
 
 function patchRouter(proto: RouterProto): void {
-  wrapMethod(proto, 'use', wrapUse);
-  wrapMethod(proto, 'handle', wrapRouterHandle);
+  instrumentation.wrap(proto, 'use', wrapUse);
+  instrumentation.wrap(proto, 'handle', wrapRouterHandle);
 }
 
 function unpatchRouter(proto: RouterProto): void {
@@ -83,8 +84,8 @@ function unpatchRouter(proto: RouterProto): void {
 function layerPatch(handleRequest: string, handleError: string): Pick<PatchDefinition<LayerClass>, 'patch' | 'unpatch'> {
   return {
     patch(Layer) {
-      wrapMethod(Layer.prototype, handleRequest, wrapHandleRequest);
-      wrapMethod(Layer.prototype, handleError, wrapHandleError);
+      instrumentation.wrap(Layer.prototype, handleRequest, wrapHandleRequest);
+      instrumentation.wrap(Layer.prototype, handleError, wrapHandleError);
     },
     unpatch(Layer) {
       unwrapMethod(Layer.prototype, handleRequest);
@@ -96,32 +97,37 @@ function layerPatch(handleRequest: string, handleError: string): Pick<PatchDefin
 const EXPRESS_4 = '>=4.6.0 <5'; // Layer#handle_request and handle_error, which route capture wraps, appeared in 4.6.0
 const ROUTER_2 = '>=2.0.0 <3';
 
+type Application = Record<string, unknown>;
+
 export const PATCHES: PatchDefinition[] = [
   // Express 4: its own router; the exports of lib/router/index.js are the prototype of every router.
   { module: 'express', file: 'lib/router/index.js', versions: EXPRESS_4, patch: patchRouter, unpatch: unpatchRouter },
   { module: 'express', file: 'lib/router/layer.js', versions: EXPRESS_4, ...layerPatch('handle_request', 'handle_error') },
-  // Express 5 routes through the `router` package.
-  { module: 'router', versions: ROUTER_2, patch: (Router: { prototype: RouterProto }) => patchRouter(Router.prototype), unpatch: (Router: { prototype: RouterProto }) => unpatchRouter(Router.prototype) },
-  { module: 'router', file: 'lib/layer.js', versions: ROUTER_2, ...layerPatch('handleRequest', 'handleError') },
+  // Express 5 routes through the `router` package (its dependency: not a peer of this package).
+  { module: 'router', versions: ROUTER_2, peer: false, patch: (Router: { prototype: RouterProto }) => patchRouter(Router.prototype), unpatch: (Router: { prototype: RouterProto }) => unpatchRouter(Router.prototype) },
+  { module: 'router', file: 'lib/layer.js', versions: ROUTER_2, peer: false, ...layerPatch('handleRequest', 'handleError') },
 ];
 
-let instrumentation: Instrumentation | undefined;
+const applicationHandle: PatchDefinition<Application> = {
+  module: 'express',
+  file: 'lib/application.js',
+  versions: '>=4.6.0 <6', // as the route capture below
+  patch: (app) => instrumentation.wrap(app, 'handle', wrapAppHandle),
+  unpatch: (app) => unwrapMethod(app, 'handle'),
+};
 
 /**
- * Install the Express route-capture patches (idempotent): on Express already loaded, and on Express loaded later.
- * `traceMiddleware()` calls it; auto-instrumentation calls it before the app loads Express.
+ * `patch(options)`: every Express app in the process is traced with no `app.use(...)` (what the register does), its
+ * route captured. `traceMiddleware()` installs the route-capture hooks only. `unpatch()` restores Express (spans of a
+ * mounted `traceMiddleware` are then named `METHOD (unmatched)`).
  */
-export function patch(): void {
-  checkConfiguration();
-  (instrumentation ??= new Instrumentation('express', PATCHES)).enable();
-}
+export const instrumentation = defineInstrumentation({
+  name: 'express',
+  packageName: '@spanwise/trace-express',
+  hooks: [applicationHandle, ...PATCHES],
+  options: { keys: SERVER_SPAN_OPTION_KEYS, rules: SERVER_SPAN_OPTION_RULES, resolve: (options: ExpressTraceOptions | undefined): ExpressTraceOptions => options ?? {} },
+  onPatch: (options) => setEntryMiddleware(spanMiddleware(options)),
+  onUnpatch: () => setEntryMiddleware(undefined),
+});
 
-/** Remove the patches: Express is as it was (spans of `traceMiddleware` are then named `METHOD (unmatched)`). */
-export function unpatch(): void {
-  instrumentation?.disable();
-}
-
-/** @internal Versions patched (`express@4.21.2`, `router@2.2.0`), for diagnostics and tests. */
-export function patchedVersions(): string[] {
-  return instrumentation ? [...instrumentation.patchedVersions] : [];
-}
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { Span, SpanContext, Tracer } from 'opentracing';
 import { getRequestRecord, init, isWrapped, startServerSpan } from '@spanwise/trace-core';
-import { PATCHES } from '../src/instrumentation';
+import { instrumentation, PATCHES } from '../src/instrumentation';
 import { fullRouteOf, kMountPattern } from '../src/utils';
 import { MAJORS } from './helpers';
 
@@ -33,8 +33,13 @@ function tracedRequest(): { req: IncomingMessage; res: ServerResponse } {
   return { req, res };
 }
 
-// A no-op tracer: spans exist (records are made), nothing is reported, no handles stay open.
-beforeAll(() => init({ tracer: new Tracer(), flushOnExit: false, logLevel: 'silent' }));
+// A no-op tracer: spans exist (records are made), nothing is reported, no handles stay open. The instrumentation is
+// enabled: its wrappers call the original as is otherwise (the rule for wrappers that outlive unpatch()).
+beforeAll(() => {
+  init({ tracer: new Tracer(), flushOnExit: false, logLevel: 'silent' });
+  instrumentation.enable();
+});
+afterAll(() => instrumentation.unpatch());
 
 describe.each(MAJORS)('$name Layer patch', ({ dir }) => {
   const { Layer, handleRequest, definition } = loadLayer(dir);

@@ -3,7 +3,7 @@
  * route with its prefixes (`GET /api/users/:id`), with errors recorded and optional per-hook spans.
  */
 export { traceMiddleware, getSpan } from './plugin';
-export { patch, unpatch, patchedVersions, FASTIFY_VERSIONS } from './instrumentation';
+export { instrumentation, patch, unpatch, isEnabled, patchedVersions, FASTIFY_VERSIONS } from './instrumentation';
 export { routeOf, isServerError } from './utils';
 export type { FastifyTraceOptions, FastifyTracePlugin, FastifyRequestLike } from './types';
 export type { TracedFastifyRequest } from './augment';

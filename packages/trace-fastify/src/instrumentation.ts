@@ -1,6 +1,7 @@
-import { getRequestRecord, Instrumentation, isRecording, recordRequestError, reportFault, setRoute, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
-import type { AnyFunction, FastifyInstanceLike, FastifyRequestLike } from './types';
-import { routeOf, wrapHook } from './utils';
+import * as diagnosticsChannel from 'diagnostics_channel';
+import { defineInstrumentation, getRequestRecord, isRecording, log, optionKeys, optionRules, recordRequestError, reportFault, satisfiesVersion, SERVER_SPAN_OPTION_KEYS, SERVER_SPAN_OPTION_RULES, serverEntryHooks, setRoute, traceFrameworkServer, traceFrameworkServers, unwrapMethod, warnOnce, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import type { AnyFunction, FastifyInstanceLike, FastifyRequestLike, FastifyTraceOptions } from './types';
+import { COMPONENT, routeOf, wrapHook } from './utils';
 
 /** Hooks that run inside a request while its server span is open. */
 const REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onError']);
@@ -77,8 +78,8 @@ const replyPatch: PatchDefinition<ReplyClass> = {
   file: 'lib/reply.js',
   versions: FASTIFY_VERSIONS,
   patch(Reply) {
-    wrapMethod(Reply?.prototype, 'send', wrapSend);
-    wrapMethod(Reply?.prototype, 'hijack', wrapHijack);
+    instrumentation.wrap(Reply?.prototype, 'send', wrapSend);
+    instrumentation.wrap(Reply?.prototype, 'hijack', wrapHijack);
   },
   unpatch(Reply) {
     unwrapMethod(Reply?.prototype, 'send');
@@ -86,22 +87,79 @@ const replyPatch: PatchDefinition<ReplyClass> = {
   },
 };
 
-const replyInstrumentation = new Instrumentation('fastify', [replyPatch]);
+// --- Instances: their servers traced at the request entry point, as Fastify's -------------------------------
+
+const FASTIFY_CHANNEL = 'fastify.initialization';
+const fastifyVersions = new Set<string>();
+
+interface FastifyInstance {
+  version?: string;
+  server?: object;
+}
 
 /**
- * Name server spans by their Fastify route and record their errors from Fastify's `Reply.prototype` (used by the
- * register, which adds no plugin): the request's span itself comes from the http-server layer. Idempotent.
+ * Each new Fastify instance (published on `fastify.initialization`) has its server traced at the request entry point
+ * (core's `serverEntryHooks`), as Fastify's: no plugin, so the app's plugin tree, decorators and hook lists stay
+ * exactly as the app builds them. Fastify's own files are required with `require`, so this works for ESM apps too.
  */
-export function patch(): void {
-  replyInstrumentation.enable();
+function onFastifyInstance(message: unknown): void {
+  const fastify = (message as { fastify?: FastifyInstance } | undefined)?.fastify;
+  try {
+    const version = String(fastify?.version ?? '');
+    if (!satisfiesVersion(version, FASTIFY_VERSIONS)) {
+      warnOnce(`version:fastify@${version}`, `fastify@${version || 'unknown'} is outside the versions Spanwise's fastify instrumentation supports (${FASTIFY_VERSIONS}): it is not traced`);
+      return;
+    }
+    const server = fastify?.server;
+    if (typeof server !== 'object' || server === null) return;
+    traceFrameworkServer(server, COMPONENT);
+    if (!fastifyVersions.has(version)) log.debug(`fastify@${version}: new instances' servers traced`);
+    fastifyVersions.add(version);
+  } catch (error) {
+    reportFault('fastify auto-instrumentation', error);
+  }
 }
 
-/** Restore Fastify's Reply. Idempotent. */
-export function unpatch(): void {
-  replyInstrumentation.disable();
+let subscribed = false;
+
+/** Hook spans need the explicit plugin (wrapping the app's hooks would change its hook lists): not with `patch()`. */
+function serverOptions(options: FastifyTraceOptions): ServerSpanOptions {
+  const { hookSpans, ...server } = options;
+  if (hookSpans) warnOnce('auto:fastify.hookSpans', 'fastify.hookSpans is not available in auto mode (it would wrap the app\'s hooks): register traceMiddleware({ hookSpans: true }) from @spanwise/trace-fastify instead');
+  return server;
 }
 
-/** Fastify versions whose Reply is patched (`fastify@5.2.1`). */
-export function patchedVersions(): string[] {
-  return [...replyInstrumentation.patchedVersions];
+function tracePatchedInstances(options: FastifyTraceOptions): void {
+  if (!subscribed) diagnosticsChannel.subscribe(FASTIFY_CHANNEL, onFastifyInstance);
+  subscribed = true;
+  traceFrameworkServers(COMPONENT, serverOptions(options));
 }
+
+function stopTracingInstances(): void {
+  if (subscribed) diagnosticsChannel.unsubscribe(FASTIFY_CHANNEL, onFastifyInstance);
+  subscribed = false;
+  traceFrameworkServers(COMPONENT, undefined);
+  fastifyVersions.clear();
+}
+
+/**
+ * `patch(options)`: every Fastify instance created from now on is traced with no plugin (what the register does):
+ * the request's span comes from the request entry point, and Fastify's `Reply.prototype` names it by route and
+ * records its errors. `unpatch()` restores Fastify's Reply and stops tracing new requests. Idempotent.
+ */
+export const instrumentation = defineInstrumentation({
+  name: 'fastify',
+  packageName: '@spanwise/trace-fastify',
+  hooks: [replyPatch, ...serverEntryHooks()],
+  options: {
+    keys: [...SERVER_SPAN_OPTION_KEYS, ...optionKeys<Omit<FastifyTraceOptions, keyof ServerSpanOptions>>({ hookSpans: true })],
+    rules: { ...SERVER_SPAN_OPTION_RULES, hookSpans: optionRules.boolean },
+    resolve: (options: FastifyTraceOptions | undefined): FastifyTraceOptions => options ?? {},
+  },
+  onPatch: tracePatchedInstances,
+  onUnpatch: stopTracingInstances,
+  // The request entry point's builtins are Node's, not a Fastify version.
+  describeVersion: (module, version) => (module === 'fastify' ? `fastify@${version}` : undefined),
+});
+
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;

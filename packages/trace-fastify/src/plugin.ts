@@ -1,7 +1,7 @@
 import type { Span } from 'opentracing';
 import { getActiveSpan, getRequestSpan, hiddenProperty, isRecording, recordRequestError, reportFault, setRoute, startServerSpan, withSpan } from '@spanwise/trace-core';
 import { checkConfiguration, checkOptionKeys, optionKeys, SERVER_SPAN_OPTION_KEYS, type ServerSpanOptions } from '@spanwise/trace-core';
-import { traceHooksAddedTo } from './instrumentation';
+import { FASTIFY_VERSIONS, traceHooksAddedTo } from './instrumentation';
 import type { FastifyInstanceLike, FastifyReplyLike, FastifyTraceOptions, FastifyRequestLike, FastifyTracePlugin, HookDone } from './types';
 import { COMPONENT, routeOf } from './utils';
 
@@ -46,7 +46,7 @@ export function traceMiddleware(options: FastifyTraceOptions = {}): FastifyTrace
     done();
   }
 
-  return fastifyPlugin(spanwiseTrace, { fastify: '4.x || 5.x', name: '@spanwise/trace-fastify' });
+  return fastifyPlugin(spanwiseTrace, { fastify: FASTIFY_VERSIONS, name: '@spanwise/trace-fastify' });
 }
 
 function recordRoute(request: FastifyRequestLike): void {

@@ -1,12 +1,10 @@
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { ClientRequest } from 'http';
-import { checkConfiguration, checkOptionKeys, Instrumentation, optionKeys, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
+import { defineInstrumentation, optionKeys, optionRules, reportFault, type OptionRule, type PatchDefinition } from '@spanwise/trace-core';
 import type { HttpClientOptions, HttpComponent } from './types';
 import { onFetchCreate, onFetchEnd, onFetchError, onFetchHeaders, startHttpCall, type UndiciRequest } from './utils';
 
 /** Where outgoing HTTP is hooked: `request`/`get` of the http and https builtins, and undici's diagnostics channels (fetch). */
-
-let currentOptions: HttpClientOptions = {};
 
 type RequestFunction = (...args: unknown[]) => unknown;
 
@@ -14,7 +12,7 @@ function tracedRequest(original: RequestFunction, component: HttpComponent): Req
   return function (this: unknown) {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    const traced = startHttpCall(component, args, currentOptions);
+    const traced = startHttpCall(component, args, instrumentation.options);
     if (!traced) return original.apply(this, args);
     let req: unknown;
     try {
@@ -28,22 +26,20 @@ function tracedRequest(original: RequestFunction, component: HttpComponent): Req
   };
 }
 
-function builtin(component: 'http' | 'https'): PatchDefinition {
+function builtin(component: 'http' | 'https'): PatchDefinition<Record<string, unknown>> {
   return {
     module: component,
     versions: '*',
-    patch(exports: Record<string, unknown>) {
-      wrapMethod(exports, 'request', (original) => tracedRequest(original, component));
-      wrapMethod(exports, 'get', (original) => tracedRequest(original, component));
+    patch(moduleExports) {
+      instrumentation.wrap(moduleExports, 'request', (original) => tracedRequest(original, component));
+      instrumentation.wrap(moduleExports, 'get', (original) => tracedRequest(original, component));
     },
-    unpatch(exports: Record<string, unknown>) {
-      unwrapMethod(exports, 'request');
-      unwrapMethod(exports, 'get');
+    unpatch(moduleExports) {
+      instrumentation.unwrap(moduleExports, 'request');
+      instrumentation.unwrap(moduleExports, 'get');
     },
   };
 }
-
-const instrumentation = new Instrumentation('http', [builtin('http'), builtin('https')]);
 
 interface UndiciMessage {
   request: UndiciRequest;
@@ -63,37 +59,51 @@ function guarded(where: string, handler: (message: UndiciMessage) => void): (mes
 }
 
 const fetchSubscribers: Record<string, (message: unknown) => void> = {
-  'undici:request:create': guarded('fetch request', (m) => onFetchCreate(m.request, currentOptions)),
+  'undici:request:create': guarded('fetch request', (m) => onFetchCreate(m.request, instrumentation.options)),
   'undici:request:headers': guarded('fetch response', (m) => onFetchHeaders(m.request, m.response)),
   'undici:request:trailers': guarded('fetch end', (m) => onFetchEnd(m.request)),
   'undici:request:error': guarded('fetch error', (m) => onFetchError(m.request, m.error)),
 };
-let fetchSubscribed = false;
-const OPTION_KEYS = optionKeys<HttpClientOptions>({ ignore: true, requestHook: true, responseHook: true });
 
-/**
- * Trace outgoing HTTP: http/https `request` and `get` (however called), and the global `fetch`.
- * Idempotent; a second call only replaces the options.
- */
-export function patch(options: HttpClientOptions = {}): void {
-  checkOptionKeys(options, OPTION_KEYS, '@spanwise/trace-http patch()');
-  checkConfiguration();
-  currentOptions = options;
-  instrumentation.enable();
+let fetchSubscribed = false;
+
+function subscribeFetch(): void {
   if (fetchSubscribed) return;
   for (const [name, subscriber] of Object.entries(fetchSubscribers)) diagnosticsChannel.subscribe(name, subscriber);
   fetchSubscribed = true;
 }
 
-/** Restore the original http/https functions and stop tracing fetch. Requests in flight still end their spans. */
-export function unpatch(): void {
-  instrumentation.disable();
+function unsubscribeFetch(): void {
   if (!fetchSubscribed) return;
   for (const [name, subscriber] of Object.entries(fetchSubscribers)) diagnosticsChannel.unsubscribe(name, subscriber);
   fetchSubscribed = false;
-  currentOptions = {};
 }
 
-export function isPatched(): boolean {
-  return instrumentation.enabled;
-}
+const IGNORE_MATCHER: OptionRule = {
+  expected: 'a host, URL prefix, RegExp or function',
+  test: (value) => typeof value === 'string' || value instanceof RegExp || typeof value === 'function',
+};
+
+/**
+ * Outgoing HTTP: http/https `request` and `get` (however called), and the global `fetch`. `patch(options)` is
+ * idempotent (a second call only replaces the options); `unpatch()` restores the originals and stops tracing fetch
+ * (requests in flight still end their spans).
+ */
+export const instrumentation = defineInstrumentation({
+  name: 'http',
+  packageName: '@spanwise/trace-http',
+  hooks: [builtin('http'), builtin('https')],
+  options: {
+    keys: optionKeys<HttpClientOptions>({ ignore: true, requestHook: true, responseHook: true }),
+    rules: { ignore: optionRules.oneOrMany(IGNORE_MATCHER), requestHook: optionRules.function, responseHook: optionRules.function },
+    resolve: (options: HttpClientOptions | undefined): HttpClientOptions => options ?? {},
+  },
+  onPatch: subscribeFetch,
+  onUnpatch: unsubscribeFetch,
+  describeVersion: () => 'http/https/fetch client',
+});
+
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
+
+/** The same as `isEnabled()` (its name before every package had the same four functions). */
+export const isPatched = isEnabled;

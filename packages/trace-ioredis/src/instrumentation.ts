@@ -1,6 +1,6 @@
 import type { Span } from 'opentracing';
-import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
-import { ClientCall, finishSpan, getActiveSpan, Instrumentation, reportFault, unwrapMethod, withSpan, wrapMethod } from '@spanwise/trace-core';
+import { defineInstrumentation, optionKeys, optionRules } from '@spanwise/trace-core';
+import { ClientCall, finishSpan, getActiveSpan, reportFault, unwrapMethod, withSpan } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
 import { addNodePeer, endPipeline, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
 
@@ -25,8 +25,6 @@ interface CommandState {
 }
 type Traced<T> = T & { [kCommand]?: CommandState | null; [kPipeline]?: Span | null; [kAutoPipeline]?: boolean };
 
-let options: ResolvedOptions = resolveOptions();
-
 /**
  * Where ioredis is hooked: every command of a client goes through `sendCommand` (Redis and Cluster), the span
  * starts there, in the caller's context, even when the command waits in the offline queue for the connection;
@@ -36,51 +34,36 @@ let options: ResolvedOptions = resolveOptions();
  * `connect` runs outside the request, so the socket and the handshake commands (AUTH, SELECT, INFO,
  * CLIENT SETINFO) belong to no request and make no spans; a connect made inside a request gets a span.
  */
-const instrumentation = new Instrumentation('ioredis', [
-  {
-    module: 'ioredis',
-    versions: '>=5.0.0 <7',
-    patch: (exports: IoredisExports) => patchExports(exports),
-    unpatch: (exports: IoredisExports) => unpatchExports(exports),
+export const instrumentation = defineInstrumentation({
+  name: 'ioredis',
+  packageName: '@spanwise/trace-ioredis',
+  hooks: [{ module: 'ioredis', versions: '>=5.0.0 <7', patch: patchExports, unpatch: unpatchExports }],
+  options: {
+    keys: optionKeys<IoredisTracingOptions>({ statement: true, maxStatementLength: true }),
+    rules: { statement: optionRules.oneOf(['key', 'command'], true), maxStatementLength: optionRules.positiveInteger },
+    resolve: resolveOptions,
   },
-]);
+});
 
 /** Trace ioredis (already loaded or loaded later). Idempotent; a second call only updates the options. */
-const OPTION_KEYS = optionKeys<IoredisTracingOptions>({ statement: true, maxStatementLength: true });
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
 
-export function patch(tracingOptions?: IoredisTracingOptions): void {
-  checkOptionKeys(tracingOptions, OPTION_KEYS, '@spanwise/trace-ioredis patch()');
-  checkConfiguration();
-  options = resolveOptions(tracingOptions);
-  instrumentation.enable();
-}
-
-/** Restore ioredis's original methods. */
-export function unpatch(): void {
-  instrumentation.disable();
-}
-
-/** Versions patched in this process, e.g. `ioredis@5.11.1`. */
-export function patchedVersions(): string[] {
-  return [...instrumentation.patchedVersions];
-}
-
-function patchExports(exports: IoredisExports): void {
-  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
-    wrapMethod(client, 'sendCommand', wrapSendCommand);
-    wrapMethod(client, 'connect', wrapConnect);
+function patchExports(moduleExports: IoredisExports): void {
+  for (const client of [moduleExports.prototype, moduleExports.Cluster?.prototype]) {
+    instrumentation.wrap(client, 'sendCommand', wrapSendCommand);
+    instrumentation.wrap(client, 'connect', wrapConnect);
   }
-  wrapMethod(exports.Pipeline?.prototype, 'exec', wrapExec);
-  wrapMethod(exports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
+  instrumentation.wrap(moduleExports.Pipeline?.prototype, 'exec', wrapExec);
+  instrumentation.wrap(moduleExports.Pipeline?.prototype, 'sendCommand', wrapPipelineSendCommand);
 }
 
-function unpatchExports(exports: IoredisExports): void {
-  for (const client of [exports.prototype, exports.Cluster?.prototype]) {
+function unpatchExports(moduleExports: IoredisExports): void {
+  for (const client of [moduleExports.prototype, moduleExports.Cluster?.prototype]) {
     unwrapMethod(client, 'sendCommand');
     unwrapMethod(client, 'connect');
   }
-  unwrapMethod(exports.Pipeline?.prototype, 'exec');
-  unwrapMethod(exports.Pipeline?.prototype, 'sendCommand');
+  unwrapMethod(moduleExports.Pipeline?.prototype, 'exec');
+  unwrapMethod(moduleExports.Pipeline?.prototype, 'sendCommand');
 }
 
 function wrapSendCommand(original: AnyFunction): AnyFunction {
@@ -99,7 +82,7 @@ function wrapSendCommand(original: AnyFunction): AnyFunction {
 
 function traceCommand(client: ClientLike, command: Traced<CommandLike>): void {
   try {
-    const span = startCommandSpan(client, command, options);
+    const span = startCommandSpan(client, command, instrumentation.options);
     if (span) {
       command[kCommand] = { span, peer: !client.isCluster };
       settleWith(command, redisCall(span), endCommand);
@@ -170,7 +153,7 @@ function wrapExec(original: AnyFunction): AnyFunction {
       // An auto-pipeline's commands were traced one by one as they were queued: no batch span.
       const auto = this[kAutoPipeline] === true;
       if (!auto && this[kPipeline] === undefined) {
-        const span = startPipelineSpan(this, options);
+        const span = startPipelineSpan(this, instrumentation.options);
         this[kPipeline] = span ?? null;
         if (span) settleWith(this, redisCall(span), endPipeline);
       }

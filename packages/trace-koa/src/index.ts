@@ -3,7 +3,7 @@
  * @koa/router route (`GET /users/:id`), with errors recorded and optional per-middleware spans.
  */
 export { traceMiddleware, getSpan } from './middleware';
-export { patch, unpatch } from './instrumentation';
+export { instrumentation, patch, unpatch, isEnabled, patchedVersions } from './instrumentation';
 export { routeOf, isServerError } from './utils';
 export type { KoaTraceOptions, KoaContext, KoaMiddleware } from './types';
 export type { TracedKoaState } from './augment';

@@ -1,5 +1,7 @@
-import { Instrumentation, reportFault, unwrapMethod, wrapMethod, type PatchDefinition } from '@spanwise/trace-core';
-import type { KoaApplication, KoaMiddleware } from './types';
+import { defineInstrumentation, optionKeys, optionRules, reportFault, SERVER_SPAN_OPTION_KEYS, SERVER_SPAN_OPTION_RULES, unwrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { setEntryMiddleware, wrapHandleRequest } from './entry';
+import { traceMiddleware } from './middleware';
+import type { KoaApplication, KoaMiddleware, KoaTraceOptions } from './types';
 import { wrapMiddleware } from './utils';
 
 /** Marks the trace middleware of an app that asked for middleware spans. */
@@ -11,11 +13,13 @@ type KoaClass = { prototype: KoaApplication };
  * Middleware spans: Koa's `Application.prototype.use` wraps the middlewares mounted after a trace middleware
  * with `middlewareSpans: true`. Only enabled when an app asks for them, so requests pay nothing otherwise.
  */
+const KOA_VERSIONS = '>=2.0.0 <4';
+
 const applicationUse: PatchDefinition<KoaClass> = {
   module: 'koa',
-  versions: '>=2.0.0 <4',
+  versions: KOA_VERSIONS,
   patch(Application) {
-    wrapMethod(Application.prototype, 'use', (original) =>
+    instrumentation.wrap(Application.prototype, 'use', (original) =>
       function use(this: KoaApplication, ...args: unknown[]) {
         const fn = args[0];
         if (args.length !== 1 || !wantsMiddlewareSpan(this, fn)) return original.apply(this, args);
@@ -28,7 +32,33 @@ const applicationUse: PatchDefinition<KoaClass> = {
   },
 };
 
-export const koaInstrumentation = new Instrumentation('koa', [applicationUse]);
+/** The request entry point, for `patch()` (see entry.ts). */
+const applicationHandleRequest: PatchDefinition<KoaClass> = {
+  module: 'koa',
+  versions: KOA_VERSIONS,
+  patch: (Application) => instrumentation.wrap(Application?.prototype, 'handleRequest', wrapHandleRequest),
+  unpatch: (Application) => unwrapMethod(Application?.prototype, 'handleRequest'),
+};
+
+/**
+ * `patch(options)`: every Koa app in the process is traced with no `app.use(...)` (what the register does).
+ * `traceMiddleware({ middlewareSpans: true })` installs the middleware-span hook. `unpatch()` restores Koa;
+ * middlewares already wrapped keep their spans.
+ */
+export const instrumentation = defineInstrumentation({
+  name: 'koa',
+  packageName: '@spanwise/trace-koa',
+  hooks: [applicationHandleRequest, applicationUse],
+  options: {
+    keys: [...SERVER_SPAN_OPTION_KEYS, ...optionKeys<Omit<KoaTraceOptions, keyof ServerSpanOptions>>({ middlewareSpans: true })],
+    rules: { ...SERVER_SPAN_OPTION_RULES, middlewareSpans: optionRules.boolean },
+    resolve: (options: KoaTraceOptions | undefined): KoaTraceOptions => options ?? {},
+  },
+  onPatch: (options) => setEntryMiddleware(traceMiddleware(options) as KoaMiddleware),
+  onUnpatch: () => setEntryMiddleware(undefined),
+});
+
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
 
 function wantsMiddlewareSpan(app: KoaApplication, fn: unknown): fn is KoaMiddleware {
   try {
@@ -41,14 +71,4 @@ function wantsMiddlewareSpan(app: KoaApplication, fn: unknown): fn is KoaMiddlew
     reportFault('koa use', error);
     return false;
   }
-}
-
-/** Patch Koa for middleware spans (done by `traceMiddleware({ middlewareSpans: true })`). Idempotent. */
-export function patch(): void {
-  koaInstrumentation.enable();
-}
-
-/** Restore Koa's `use`; middlewares already wrapped keep their spans. Idempotent. */
-export function unpatch(): void {
-  koaInstrumentation.disable();
 }

@@ -1,7 +1,7 @@
 import { getRequestSpan, hiddenProperty, isRecording, recordRequestError, resolveRouteAtEnd, startServerSpan, withSpan } from '@spanwise/trace-core';
 import type { Span } from 'opentracing';
 import { checkConfiguration, checkOptionKeys, optionKeys, SERVER_SPAN_OPTION_KEYS } from '@spanwise/trace-core';
-import { kMiddlewareSpans, patch } from './instrumentation';
+import { instrumentation, kMiddlewareSpans } from './instrumentation';
 import type { ServerSpanOptions } from '@spanwise/trace-core';
 import type { KoaContext, KoaMiddleware, KoaNext, KoaTraceOptions } from './types';
 import { COMPONENT, routeOf } from './utils';
@@ -34,7 +34,7 @@ export function traceMiddleware(options: KoaTraceOptions = {}): KoaMiddleware {
   };
   if (options.middlewareSpans) {
     Object.defineProperty(spanwiseTrace, kMiddlewareSpans, { value: true });
-    patch();
+    instrumentation.enable();
   }
   return spanwiseTrace;
 }

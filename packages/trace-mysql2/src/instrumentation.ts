@@ -1,14 +1,12 @@
 import type { Span } from 'opentracing';
-import { checkConfiguration, checkOptionKeys, optionKeys } from '@spanwise/trace-core';
-import { bindEmitterToContext, bindToContext, getActiveSpan, Instrumentation, isRecording, reportFault, unwrapMethod, wrapMethod, type ClientCall } from '@spanwise/trace-core';
+import { defineInstrumentation, optionKeys, optionRules, type PatchDefinition } from '@spanwise/trace-core';
+import { bindEmitterToContext, bindToContext, getActiveSpan, isRecording, reportFault, unwrapMethod, type ClientCall } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
 import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
 import { endPoolWait, recordUnsentStatement, resolveOptions, startPoolWait, startStatementSpan, statementCall, withTraceComment, type ResolvedOptions } from './utils';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyFunction = (...args: any[]) => any;
-
-let options: ResolvedOptions = resolveOptions();
 
 /**
  * Where mysql2 is hooked. Every query and execute, whatever API the app uses (callback, promise wrapper,
@@ -23,42 +21,35 @@ let options: ResolvedOptions = resolveOptions();
  */
 const VERSIONS = '>=3.1.0 <4'; // 3.0.x: a port from a connection URL stays a string (peer.port tag)
 type ClassExport = { prototype: object } | undefined;
-const instrumentation = new Instrumentation('mysql2', [
-  { module: 'mysql2', file: 'lib/connection.js', versions: VERSIONS, patch: (c: ClassExport) => patchConnection(c?.prototype), unpatch: (c: ClassExport) => unpatchConnection(c?.prototype) },
-  { module: 'mysql2', file: 'lib/pool.js', versions: VERSIONS, patch: (c: ClassExport) => patchPool(c?.prototype), unpatch: (c: ClassExport) => unpatchPool(c?.prototype) },
-  {
-    module: 'mysql2',
-    file: 'lib/pool_cluster.js',
-    versions: VERSIONS,
-    patch: (c: ClassExport) => patchCluster(c?.prototype),
-    unpatch: (c: ClassExport) => unpatchCluster(c?.prototype),
-  },
-]);
+
+function classHook(file: string, patch: (proto: object | undefined) => void, unpatch: (proto: object | undefined) => void): PatchDefinition<ClassExport> {
+  return { module: 'mysql2', file, versions: VERSIONS, patch: (c) => patch(c?.prototype), unpatch: (c) => unpatch(c?.prototype) };
+}
 
 /** Trace mysql2 (already loaded or loaded later). Idempotent; a second call only updates the options. */
-const OPTION_KEYS = optionKeys<Mysql2TracingOptions>({ statement: true, maxStatementLength: true, sqlCommenter: true, sqlCommenterOnExecute: true, poolWaitSpans: true });
+export const instrumentation = defineInstrumentation({
+  name: 'mysql2',
+  packageName: '@spanwise/trace-mysql2',
+  hooks: [classHook('lib/connection.js', patchConnection, unpatchConnection), classHook('lib/pool.js', patchPool, unpatchPool), classHook('lib/pool_cluster.js', patchCluster, unpatchCluster)],
+  options: {
+    keys: optionKeys<Mysql2TracingOptions>({ statement: true, maxStatementLength: true, sqlCommenter: true, sqlCommenterOnExecute: true, poolWaitSpans: true }),
+    rules: {
+      statement: optionRules.oneOf(['masked', 'raw'], true),
+      maxStatementLength: optionRules.positiveInteger,
+      sqlCommenter: optionRules.boolean,
+      sqlCommenterOnExecute: optionRules.boolean,
+      poolWaitSpans: optionRules.boolean,
+    },
+    resolve: resolveOptions,
+  },
+});
 
-export function patch(tracingOptions?: Mysql2TracingOptions): void {
-  checkOptionKeys(tracingOptions, OPTION_KEYS, '@spanwise/trace-mysql2 patch()');
-  checkConfiguration();
-  options = resolveOptions(tracingOptions);
-  instrumentation.enable();
-}
-
-/** Restore mysql2's original methods. */
-export function unpatch(): void {
-  instrumentation.disable();
-}
-
-/** Versions patched in this process, e.g. `mysql2@3.11.4` (diagnostics, tests). */
-export function patchedVersions(): string[] {
-  return [...instrumentation.patchedVersions];
-}
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;
 
 function patchConnection(connection: object | undefined): void {
-  wrapMethod(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
-  wrapMethod(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
-  wrapMethod(ownerOf(connection, 'prepare'), 'prepare', wrapPrepare);
+  instrumentation.wrap(ownerOf(connection, 'query'), 'query', wrapStatement('query'));
+  instrumentation.wrap(ownerOf(connection, 'execute'), 'execute', wrapStatement('execute'));
+  instrumentation.wrap(ownerOf(connection, 'prepare'), 'prepare', wrapPrepare);
 }
 
 function unpatchConnection(connection: object | undefined): void {
@@ -68,9 +59,9 @@ function unpatchConnection(connection: object | undefined): void {
 }
 
 function patchPool(pool: object | undefined): void {
-  wrapMethod(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
-  wrapMethod(ownerOf(pool, 'query'), 'query', wrapPoolStatement('query'));
-  wrapMethod(ownerOf(pool, 'execute'), 'execute', wrapPoolStatement('execute'));
+  instrumentation.wrap(ownerOf(pool, 'getConnection'), 'getConnection', wrapPoolGetConnection);
+  instrumentation.wrap(ownerOf(pool, 'query'), 'query', wrapPoolStatement('query'));
+  instrumentation.wrap(ownerOf(pool, 'execute'), 'execute', wrapPoolStatement('execute'));
 }
 
 function unpatchPool(pool: object | undefined): void {
@@ -80,8 +71,8 @@ function unpatchPool(pool: object | undefined): void {
 }
 
 function patchCluster(cluster: object | undefined): void {
-  wrapMethod(ownerOf(cluster, 'getConnection'), 'getConnection', wrapClusterGetConnection);
-  wrapMethod(ownerOf(cluster, 'of'), 'of', wrapClusterOf);
+  instrumentation.wrap(ownerOf(cluster, 'getConnection'), 'getConnection', wrapClusterGetConnection);
+  instrumentation.wrap(ownerOf(cluster, 'of'), 'of', wrapClusterOf);
 }
 
 function unpatchCluster(cluster: object | undefined): void {
@@ -100,11 +91,11 @@ function wrapClusterOf(original: AnyFunction): AnyFunction {
     const namespace = original.apply(this, args);
     try {
       const proto = namespace && typeof namespace === 'object' ? (Object.getPrototypeOf(namespace) as object) : undefined;
-      if (proto && proto !== Object.prototype && !namespacePrototypes.has(proto) && instrumentation.enabled) {
+      if (proto && proto !== Object.prototype && !namespacePrototypes.has(proto) && instrumentation.isEnabled()) {
         namespacePrototypes.add(proto);
-        wrapMethod(proto, 'query', wrapPoolStatement('query'));
-        wrapMethod(proto, 'execute', wrapPoolStatement('execute'));
-        wrapMethod(proto, 'getConnection', wrapNamespaceGetConnection);
+        instrumentation.wrap(proto, 'query', wrapPoolStatement('query'));
+        instrumentation.wrap(proto, 'execute', wrapPoolStatement('execute'));
+        instrumentation.wrap(proto, 'getConnection', wrapNamespaceGetConnection);
       }
     } catch (error) {
       reportFault('mysql2 cluster namespace', error);
@@ -133,16 +124,16 @@ function wrapStatement(method: Method, statementOf: (self: any, args: any[]) => 
   return (original: AnyFunction): AnyFunction =>
     function tracedStatement(this: any, ...args: any[]) {
       const { sql, connection } = statementOf(this, args);
-      if (sql === undefined || !instrumentation.enabled) return original.apply(this, args);
+      if (sql === undefined) return original.apply(this, args);
       let span: Span | undefined;
       try {
-        span = startStatementSpan(connection?.config, sql, options);
+        span = startStatementSpan(connection?.config, sql, instrumentation.options);
       } catch (error) {
         reportFault(`mysql2 ${method}`, error);
       }
       if (!span) return original.apply(this, args);
       const parent = getActiveSpan();
-      const call = statementCall(span, options);
+      const call = statementCall(span, instrumentation.options);
       let hasCallback = false;
       try {
         hasCallback = instrumentArguments(args, method, call, parent);
@@ -183,7 +174,7 @@ function wrapPrepare(original: AnyFunction): AnyFunction {
     args[1] = function (this: unknown, error: unknown, statement: unknown) {
       if (!error && statement && typeof statement === 'object') {
         try {
-          wrapMethod(statement, 'execute', wrapStatement('prepared', callOnPreparedStatement));
+          instrumentation.wrap(statement, 'execute', wrapStatement('prepared', callOnPreparedStatement));
         } catch (fault) {
           reportFault('mysql2 prepare', fault);
         }
@@ -218,7 +209,7 @@ function instrumentArguments(args: any[], method: Method, call: ClientCall, pare
   }
   const span = call.span;
   const first = args[0];
-  const comment = options.sqlCommenter && (method === 'query' || options.sqlCommenterOnExecute);
+  const comment = instrumentation.options.sqlCommenter && (method === 'query' || instrumentation.options.sqlCommenterOnExecute);
   if (isCommand(first)) {
     if (comment && typeof first.sql === 'string') first.sql = withTraceComment(first.sql, span);
     if (typeof first.onResult !== 'function') return false;
@@ -284,7 +275,7 @@ function wrapPoolStatement(method: 'query' | 'execute') {
       const parent = getActiveSpan();
       const sql = sqlOf(args[0]);
       const previous = pendingPoolStatement;
-      pendingPoolStatement = sql !== undefined && instrumentation.enabled && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), config: this?.config?.connectionConfig ?? null } : undefined;
+      pendingPoolStatement = sql !== undefined && (parent === undefined || isRecording(parent)) ? { sql, parent, startTime: Date.now(), config: this?.config?.connectionConfig ?? null } : undefined;
       let command: unknown;
       try {
         command = original.apply(this, args);
@@ -312,7 +303,7 @@ function wrapPoolGetConnection(original: AnyFunction): AnyFunction {
     const parent = getActiveSpan();
     try {
       if (statement) args[0] = failingStatementCallback(args[0], statement);
-      if (parent) args[0] = options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
+      if (parent) args[0] = instrumentation.options.poolWaitSpans ? withPoolWaitSpan(args[0], this, parent) : bindToContext(args[0], parent);
     } catch (error) {
       reportFault('mysql2 getConnection', error);
     }
@@ -336,7 +327,7 @@ function wrapNamespaceGetConnection(original: AnyFunction): AnyFunction {
 /** The pool's own callback, which records the statement as failed when no connection could be had. */
 function failingStatementCallback(callback: AnyFunction, statement: PoolStatement): AnyFunction {
   return function (this: unknown, error: unknown) {
-    if (error) recordUnsentStatement(statement.config, statement.sql, options, statement.parent, statement.startTime, error);
+    if (error) recordUnsentStatement(statement.config, statement.sql, instrumentation.options, statement.parent, statement.startTime, error);
     return callback.apply(this, arguments as unknown as unknown[]);
   };
 }

@@ -1,8 +1,6 @@
-import { Instrumentation, reportFault, resolveLogCorrelationOptions, resolveLogFieldNames, traceFields, unwrapMethod, wrapMethod, type LogFieldNames } from '@spanwise/trace-core';
-import type { Log, WinstonCorrelationOptions, Write } from './types';
+import { defineInstrumentation, logCorrelationOptions, reportFault, traceFields, unwrapMethod } from '@spanwise/trace-core';
+import type { Log, Write } from './types';
 import { argsWithTraceFields, infoWithTraceFields } from './utils';
-
-let names: Required<LogFieldNames> = resolveLogFieldNames(undefined, 'trace-winston patch()');
 
 type LoggerClass = { prototype: Record<string, unknown> };
 /** winston 3's Logger inherits `write` from stream.Transform: the wrapper is an own property to delete on unpatch. */
@@ -13,15 +11,20 @@ const kOwnWrite = Symbol('spanwise.winston.ownWrite');
  * loggers, profilers) ends in, synchronously in the caller's context. winston 2: `Logger#log`, whose meta
  * argument is what its transports write.
  */
-const instrumentation = new Instrumentation('winston', [
-  {
-    module: 'winston',
-    file: 'lib/winston/logger.js',
-    versions: '>=2.0.0 <4',
-    patch: (exports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(exports as { Logger?: LoggerClass }) : patchWinston3(exports as LoggerClass)),
-    unpatch: (exports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(exports as { Logger?: LoggerClass }) : unpatchWinston3(exports as LoggerClass)),
-  },
-]);
+export const instrumentation = defineInstrumentation({
+  name: 'winston',
+  packageName: '@spanwise/trace-winston',
+  options: logCorrelationOptions('@spanwise/trace-winston'),
+  hooks: [
+    {
+      module: 'winston',
+      file: 'lib/winston/logger.js',
+      versions: '>=2.0.0 <4',
+      patch: (moduleExports: LoggerExports, info) => (isWinston2(info.version) ? patchWinston2(moduleExports as { Logger?: LoggerClass }) : patchWinston3(moduleExports as LoggerClass)),
+      unpatch: (moduleExports: LoggerExports, info) => (isWinston2(info.version) ? unpatchWinston2(moduleExports as { Logger?: LoggerClass }) : unpatchWinston3(moduleExports as LoggerClass)),
+    },
+  ],
+});
 
 /** winston 2's logger.js exports `{ Logger }`; winston 3's exports the Logger class itself. */
 type LoggerExports = LoggerClass | { Logger?: LoggerClass };
@@ -33,7 +36,7 @@ function isWinston2(version: string): boolean {
 function patchWinston3(Logger: LoggerClass): void {
   const proto = Logger.prototype;
   const own = Object.prototype.hasOwnProperty.call(proto, 'write');
-  if (wrapMethod(proto, 'write', wrapWrite)) Object.defineProperty(proto, kOwnWrite, { value: own, configurable: true });
+  if (instrumentation.wrap(proto, 'write', wrapWrite)) Object.defineProperty(proto, kOwnWrite, { value: own, configurable: true });
 }
 
 function unpatchWinston3(Logger: LoggerClass): void {
@@ -43,12 +46,12 @@ function unpatchWinston3(Logger: LoggerClass): void {
   delete proto[kOwnWrite];
 }
 
-function patchWinston2(exports: { Logger?: LoggerClass }): void {
-  wrapMethod(exports.Logger?.prototype, 'log', wrapLog);
+function patchWinston2(moduleExports: { Logger?: LoggerClass }): void {
+  instrumentation.wrap(moduleExports.Logger?.prototype, 'log', wrapLog);
 }
 
-function unpatchWinston2(exports: { Logger?: LoggerClass }): void {
-  unwrapMethod(exports.Logger?.prototype, 'log');
+function unpatchWinston2(moduleExports: { Logger?: LoggerClass }): void {
+  unwrapMethod(moduleExports.Logger?.prototype, 'log');
 }
 
 function wrapWrite(original: Write): Write {
@@ -57,7 +60,7 @@ function wrapWrite(original: Write): Write {
     if (fields === undefined) return original.call(this, info, ...rest);
     let record = info;
     try {
-      record = infoWithTraceFields(info, fields, names);
+      record = infoWithTraceFields(info, fields, instrumentation.options);
     } catch (error) {
       reportFault('winston log correlation', error);
     }
@@ -71,7 +74,7 @@ function wrapLog(original: Log): Log {
     if (fields === undefined) return original.call(this, level, ...args);
     let traced = args;
     try {
-      traced = argsWithTraceFields(args, fields, names);
+      traced = argsWithTraceFields(args, fields, instrumentation.options);
     } catch (error) {
       reportFault('winston log correlation', error);
     }
@@ -79,18 +82,5 @@ function wrapLog(original: Log): Log {
   };
 }
 
-/** Add the active span's ids to every winston record (loggers made before or after). Idempotent; a second call updates the field names. */
-export function patch(options?: WinstonCorrelationOptions): void {
-  names = resolveLogCorrelationOptions(options, '@spanwise/trace-winston');
-  instrumentation.enable();
-}
-
-/** Records are written as without Spanwise again. */
-export function unpatch(): void {
-  instrumentation.disable();
-}
-
-/** Versions patched in this process, e.g. `winston@3.19.0`. */
-export function patchedVersions(): string[] {
-  return [...instrumentation.patchedVersions];
-}
+/** Add the active span's ids to every record (loggers made before or after). Idempotent; a second call updates the field names. */
+export const { patch, unpatch, isEnabled, patchedVersions } = instrumentation;

@@ -17,20 +17,25 @@ export function satisfiesVersion(version: string, range: string): boolean {
   return satisfies(version, range, { includePrerelease: true });
 }
 
-/** One place a library is hooked: a module (or a file inside it), the versions supported, and how to patch it. */
-export interface PatchDefinition<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * One place a library is hooked: a module (or a file inside it), the versions supported, and how to patch it.
+ * `T` is the shape of the exports the patch expects (it is not checked at run time: patches guard themselves).
+ */
+export interface PatchDefinition<T = unknown> {
   /** Package name, as required: `express`, `mysql2`, `@elastic/transport`. */
   module: string;
   /** A file inside the package (`lib/router/layer.js`); omit for the package's main export. */
   file?: string;
   /** Supported versions, a semver range. Other versions are left alone, with a warning. */
   versions: string;
+  /** The library whose supported versions this range declares, when not `module` (see `HookInfo.peer`). */
+  peer?: string | false;
   patch(exports: T, info: ModuleInfo): void;
   unpatch(exports: T, info: ModuleInfo): void;
 }
 
 interface Applied {
-  definition: PatchDefinition;
+  definition: PatchDefinition<never>;
   exports: unknown;
   info: ModuleInfo;
 }
@@ -43,13 +48,14 @@ interface Applied {
 export class Instrumentation {
   private hook: { unhook(): void } | undefined;
   private readonly applied: Applied[] = [];
-  private readonly patchedExports = new WeakSet<object>();
+  /** Per definition (two definitions may patch the same exports, e.g. two methods of one class). */
+  private readonly patchedExports = new Map<PatchDefinition<never>, WeakSet<object>>();
   /** Versions patched, for diagnostics: `express@4.21.2`. */
   readonly patchedVersions = new Set<string>();
 
   constructor(
     readonly name: string,
-    private readonly definitions: PatchDefinition[],
+    private readonly definitions: ReadonlyArray<PatchDefinition<never>>,
   ) {}
 
   get enabled(): boolean {
@@ -64,7 +70,7 @@ export class Instrumentation {
     for (const definition of this.definitions) {
       if (isBuiltin(definition.module)) {
         // Builtins are singletons: patch the one instance; ESM named imports see it after the sync.
-        this.apply(definition, require(definition.module), { name: definition.module, basedir: '', version: process.versions.node });
+        this.apply(definition, require(definition.module) as unknown, { name: definition.module, basedir: '', version: process.versions.node });
         syncBuiltinESMExports();
         continue;
       }
@@ -78,21 +84,25 @@ export class Instrumentation {
     this.hook = undefined;
     for (const { definition, exports, info } of this.applied.splice(0)) {
       try {
-        definition.unpatch(exports, info);
+        definition.unpatch(exports as never, info);
       } catch (error) {
         reportFault(`${this.name} unpatch`, error);
       }
-      if (exports && typeof exports === 'object') this.patchedExports.delete(exports);
-      else if (typeof exports === 'function') this.patchedExports.delete(exports);
+      this.patchedExports.get(definition)?.delete(exports as object);
     }
     this.patchedVersions.clear();
     if (this.definitions.some((d) => isBuiltin(d.module))) syncBuiltinESMExports();
     return this;
   }
 
-  /** Patch an exports object you hold directly (bundled code, tests); `info.version` is checked against the range. */
-  patchExports(definition: PatchDefinition, exports: unknown, info: ModuleInfo): boolean {
-    return this.apply(definition, exports, info);
+  /**
+   * Patch exports of `info.name` that no require hook sees (an ESM-only copy's namespace, bundled code) with every
+   * definition of that module's main export; `info.version` is checked against their ranges. Undone by `disable()`.
+   */
+  patchExports(exports: unknown, info: ModuleInfo): boolean {
+    let patched = false;
+    for (const definition of this.definitions) if (definition.module === info.name && definition.file === undefined) patched = this.apply(definition, exports, info) || patched;
+    return patched;
   }
 
   private onRequire(exports: unknown, name: string, basedir: string | undefined): unknown {
@@ -104,9 +114,11 @@ export class Instrumentation {
     return exports;
   }
 
-  private apply(definition: PatchDefinition, exports: unknown, info: ModuleInfo): boolean {
+  private apply(definition: PatchDefinition<never>, exports: unknown, info: ModuleInfo): boolean {
     if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return false;
-    if (this.patchedExports.has(exports as object)) return false;
+    let patched = this.patchedExports.get(definition);
+    if (patched === undefined) this.patchedExports.set(definition, (patched = new WeakSet()));
+    if (patched.has(exports)) return false;
     if (!satisfiesVersion(info.version, definition.versions)) {
       warnOnce(
         `version:${definition.module}@${info.version}`,
@@ -115,12 +127,12 @@ export class Instrumentation {
       return false;
     }
     try {
-      definition.patch(exports, info);
+      definition.patch(exports as never, info);
     } catch (error) {
       reportFault(`${this.name} patch of ${definition.module}@${info.version}`, error);
       return false;
     }
-    this.patchedExports.add(exports as object);
+    patched.add(exports);
     this.applied.push({ definition, exports, info });
     this.patchedVersions.add(`${definition.module}@${info.version}`);
     log.debug(`patched ${definition.module}${definition.file ? '/' + definition.file : ''}@${info.version} (${info.basedir})`);

@@ -1,19 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { checkOptionKeys, Instrumentation, SERVER_SPAN_OPTION_KEYS, startServerSpan, type RequestRecord, unwrapMethod, withSpan, wrapMethod, type PatchDefinition, type ServerSpanOptions } from '@spanwise/trace-core';
+import { withSpan } from './context';
+import type { PatchDefinition } from './patching/instrumentation';
+import { unwrapMethod, wrapMethod, type AnyFunction } from './patching/wrap';
+import { startServerSpan, type RequestRecord, type ServerSpanOptions } from './server-span';
 
 /**
- * Server spans for plain Node http/https servers. Node hands every request to `server.emit('request', req, res)`
- * (`'checkContinue'` for `Expect: 100-continue` when the app listens for it), whoever the listener is: a
- * bare handler, Express, Koa or Fastify. Wrapping `emit` on the http and https Server prototypes starts core's
- * shared server span (component `http`, named by method) and runs the listeners inside it; a framework adapter
- * later adopts the same record and names it by route, so a request has exactly one server span.
+ * The request entry point of Node http/https servers. Node hands every request to `server.emit('request', req, res)`
+ * (`'checkContinue'` for `Expect: 100-continue` when the app listens for it), whoever the listener is: a bare
+ * handler, Express, Koa or Fastify. Wrapping `emit` on the http and https Server prototypes starts the shared server
+ * span and runs the listeners inside it; a framework adapter later adopts the same record and names it by route, so a
+ * request has exactly one server span. Two packages use it: trace-http for plain servers (`tracePlainServers`), and
+ * trace-fastify in auto mode, whose servers are traced here as Fastify's (`traceFrameworkServers`): no plugin in the app.
+ * Both declare `serverEntryHooks()`; the wrapper is installed while either has them patched.
  */
-export const HTTP_SERVER_COMPONENT = 'http';
 
-type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-type ServerClass = { Server?: { prototype: object } };
+type ServerModule = { Server?: { prototype: object } };
 
-const state: { active: boolean; options: ServerSpanOptions; onListening?: () => void } = { active: false, options: {} };
+const state: { plain?: ServerSpanOptions; plainComponent: string; onListening?: () => void } = { plainComponent: 'http' };
 
 /**
  * Servers of a framework traced at this layer (Fastify: no plugin in the app): their requests get the framework's
@@ -53,21 +56,20 @@ export function traceFrameworkServer(server: object, component: string): void {
 }
 
 /** Start (or, with `undefined` options, stop) tracing the servers registered for `component`. */
-export function setFrameworkOptions(component: string, options: ServerSpanOptions | undefined): void {
+export function traceFrameworkServers(component: string, options: ServerSpanOptions | undefined): void {
   if (options === undefined) frameworkOptions.delete(component);
   else frameworkOptions.set(component, options);
-  updateInstrumentation();
 }
 
-function updateInstrumentation(): void {
-  if (state.active || frameworkOptions.size > 0) instrumentation.enable();
-  else instrumentation.disable();
+/** Start (or, with `undefined` options, stop) giving every request of every other server a span of `component`. */
+export function tracePlainServers(component: string, options: ServerSpanOptions | undefined): void {
+  state.plainComponent = component;
+  state.plain = options;
 }
 
-/** Plain servers have no routes: the span is named by the method alone (`GET`), unless the app names it. */
-function methodName(req: IncomingMessage, route: string | undefined): string {
-  const method = req.method ?? 'GET';
-  return route ? `${method} ${route}` : method;
+/** Called whenever a server starts listening while the entry point is patched (startup diagnostics), or `undefined`. */
+export function onServerListening(listener: (() => void) | undefined): void {
+  state.onListening = listener;
 }
 
 function isResponse(value: unknown): value is ServerResponse {
@@ -95,39 +97,33 @@ function startRequestSpan(server: object, req: IncomingMessage, res: ServerRespo
     const options = component === undefined ? undefined : frameworkOptions.get(component);
     if (options !== undefined) return startServerSpan(req, res, component!, options);
   }
-  return state.active ? startServerSpan(req, res, HTTP_SERVER_COMPONENT, state.options) : undefined;
+  return state.plain !== undefined ? startServerSpan(req, res, state.plainComponent, state.plain) : undefined;
 }
 
-function serverPatch(module: 'http' | 'https'): PatchDefinition<ServerClass> {
+/** How many patched instrumentations share the wrapper of each Server prototype. */
+const users = new WeakMap<object, number>();
+
+function serverEntryHook(module: 'http' | 'https'): PatchDefinition<ServerModule> {
   return {
     module,
     versions: '*',
-    patch: (exports) => wrapMethod(exports.Server?.prototype, 'emit', wrapEmit),
-    unpatch: (exports) => unwrapMethod(exports.Server?.prototype, 'emit'),
+    patch(moduleExports) {
+      const proto = moduleExports.Server?.prototype;
+      if (proto === undefined) return;
+      users.set(proto, (users.get(proto) ?? 0) + 1);
+      wrapMethod(proto, 'emit', wrapEmit);
+    },
+    unpatch(moduleExports) {
+      const proto = moduleExports.Server?.prototype;
+      if (proto === undefined) return;
+      const left = (users.get(proto) ?? 1) - 1;
+      users.set(proto, left);
+      if (left === 0) unwrapMethod(proto, 'emit');
+    },
   };
 }
 
-const instrumentation = new Instrumentation('http-server', [serverPatch('http'), serverPatch('https')]);
-
-/**
- * Give every request of every http/https server a server span (idempotent; a second call replaces the options).
- * `options.onListening` is called whenever a server starts listening (startup diagnostics).
- */
-export function patchHttpServer(options: ServerSpanOptions = {}, onListening?: () => void): void {
-  checkOptionKeys(options, SERVER_SPAN_OPTION_KEYS, 'instrument() option "http.server"');
-  state.options = options.operationName ? options : { ...options, operationName: methodName };
-  state.onListening = onListening;
-  state.active = true;
-  updateInstrumentation();
-}
-
-export function unpatchHttpServer(): void {
-  state.active = false;
-  state.onListening = undefined;
-  updateInstrumentation();
-}
-
-export function httpServerPatchedVersions(): string[] {
-  // `http@20.20.2`: the builtin's version is Node's.
-  return [...instrumentation.patchedVersions].map((version) => `${version.replace('@', ' server (node ')})`);
+/** The hooks of the server request entry point (http and https `Server.prototype.emit`), for an instrumentation's `hooks`. */
+export function serverEntryHooks(): Array<PatchDefinition<ServerModule>> {
+  return [serverEntryHook('http'), serverEntryHook('https')];
 }
