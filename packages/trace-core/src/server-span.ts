@@ -4,6 +4,7 @@ import { runInSpan } from './context';
 import { callUserHook, reportHookFault } from './hooks';
 import { wallClockMs } from './jaeger';
 import { log, reportFault, warnOnce } from './logger';
+import { objectSlot, type ObjectSlot } from './object-slot';
 import { optionKeys } from './options';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
 import { getRedactor } from './tracer';
@@ -57,13 +58,13 @@ const IGNORED = 'ignored';
 type RequestState = RequestRecord | typeof IGNORED;
 
 /**
- * Each traced request's record, keyed by the request (its response finds it through `res.req`): nothing on the
- * objects the app inspects (`util.inspect`, `assert.deepStrictEqual`, `Object.getOwnPropertySymbols`). Shared through
- * the global symbol registry by every copy of this module in the process.
+ * Each traced request's record, kept in a slot of the request (its response finds it through `res.req`): nothing on
+ * the objects the app inspects (`util.inspect`, `assert.deepStrictEqual`, `Object.getOwnPropertySymbols`). Shared
+ * through the global symbol registry by every copy of this module in the process.
  */
-const registry = globalThis as { [key: symbol]: WeakMap<object, RequestState> | undefined };
-const REQUEST_STATES_KEY = Symbol.for('spanwise.request.states');
-const requestStates = (registry[REQUEST_STATES_KEY] ??= new WeakMap<object, RequestState>());
+const registry = globalThis as { [key: symbol]: ObjectSlot<RequestState> | undefined };
+const REQUEST_STATES_KEY = Symbol.for('spanwise.request.state-slot');
+const requestStates = (registry[REQUEST_STATES_KEY] ??= objectSlot<RequestState>());
 
 export function getRequestRecord(req: IncomingMessage | undefined): RequestRecord | undefined {
   const state = requestStates.get(req as object);
