@@ -127,7 +127,22 @@ function create(req: IncomingMessage, res: ServerResponse, component: string, op
     applyRequestOptions(span, req, res, options);
   }
   patchPrototypesOnce();
+  // Responses of another class (an HTTP/2 compatibility response, a test double) do not inherit the prototype hook.
+  if (!(res instanceof ServerResponse)) listenForResponseEnd(res);
   return record;
+}
+
+function listenForResponseEnd(res: ServerResponse): void {
+  res.on('prefinish', onResponseFinish);
+  res.on('close', onResponseClose);
+}
+
+function onResponseFinish(this: ServerResponse): void {
+  finishServerSpan(this, false);
+}
+
+function onResponseClose(this: ServerResponse): void {
+  finishServerSpan(this, !(this.writableFinished ?? this.finished));
 }
 
 let prototypesPatched = false;
@@ -150,8 +165,8 @@ function finishOnResponseEvents(): void {
   const proto = ServerResponse.prototype as ServerResponse & { emit: (...args: unknown[]) => boolean };
   const emit = proto.emit;
   proto.emit = function emitFinishingSpan(this: ServerResponse, event: unknown): boolean {
-    if (event === 'prefinish') finishServerSpan(this, false);
-    else if (event === 'close') finishServerSpan(this, !(this.writableFinished ?? this.finished));
+    if (event === 'prefinish') onResponseFinish.call(this);
+    else if (event === 'close') onResponseClose.call(this);
     return emit.apply(this, arguments as unknown as unknown[]);
   };
 }
