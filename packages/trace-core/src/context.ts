@@ -32,8 +32,9 @@ export function suppressTracing<T>(fn: () => T): T {
 export function withSpan<T>(span: Span | undefined, fn: () => T): T;
 export function withSpan<T, A extends unknown[]>(span: Span | undefined, fn: (...args: A) => T, thisArg: unknown, ...args: A): T;
 export function withSpan(span: Span | undefined, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]): unknown {
-  if (span === undefined) return storage.exit(() => fn.apply(thisArg, args));
-  return storage.run(span, () => fn.apply(thisArg, args));
+  // Reflect.apply and its arguments instead of a closure: one fewer allocation per call (every request).
+  if (span === undefined) return storage.exit(Reflect.apply, fn, thisArg, args);
+  return storage.run(span, Reflect.apply, fn, thisArg, args);
 }
 
 /** `fn.apply(thisArg, args)` with `span` active, allocating no closure (for per-event hot paths). */

@@ -1,8 +1,10 @@
+import { objectSlot } from './object-slot';
+
 /**
  * Spanwise's own values on objects the app owns (Koa's `ctx.state.span`, Fastify's `request.span`) must not change
  * what the app sees of them: no enumerable key, nothing in their JSON. A hidden property is a non-enumerable accessor
  * that reads the value; when the app assigns the same key itself, it becomes the ordinary enumerable data property
- * the assignment would have made without Spanwise. One getter/setter pair per key, the values in a WeakMap: no
+ * the assignment would have made without Spanwise. One getter/setter pair per key, the values in an object slot: no
  * closure per object.
  */
 export type HiddenPropertySetter<T> = (target: object, value: T) => boolean;
@@ -12,7 +14,7 @@ export type HiddenPropertySetter<T> = (target: object, value: T) => boolean;
  * an app's Fastify decorator) or cannot be extended, and returns whether it set the value.
  */
 export function hiddenProperty<T>(key: string): HiddenPropertySetter<T> {
-  const values = new WeakMap<object, T>();
+  const values = objectSlot<T>();
   const descriptor: PropertyDescriptor = {
     configurable: true,
     enumerable: false,

@@ -12,6 +12,8 @@ import type { TraceParts } from './propagation/ids';
 interface JaegerModules {
   jaeger: any;
   SpanContext: any;
+  LazyRootSamplingState: any;
+  util: any;
 }
 let modules: JaegerModules | undefined;
 
@@ -20,8 +22,37 @@ let modules: JaegerModules | undefined;
  * not when Spanwise is, so a process that never makes a span never pays for them.
  */
 function jaegerModules(): JaegerModules {
-  modules ??= { jaeger: require('jaeger-client'), SpanContext: require('jaeger-client/dist/src/span_context').default };
+  modules ??= {
+    jaeger: require('jaeger-client'),
+    SpanContext: require('jaeger-client/dist/src/span_context').default,
+    LazyRootSamplingState: lazyRootSamplingState(require('jaeger-client/dist/src/samplers/v2/sampling_state').default),
+    util: require('jaeger-client/dist/src/util').default,
+  };
   return modules;
+}
+
+/**
+ * jaeger-client's SpanContext, given no sampling state, makes one from the local root span's id as a hex string: a
+ * `Buffer.toString('hex')` for every trace, sampled or not, that only the per-operation (adaptive) sampler reads. This
+ * sampling state reads that string from its root context when asked, and ignores the one its constructor stores.
+ */
+function lazyRootSamplingState(SamplingState: any): any {
+  return class LazyRootSamplingState extends SamplingState {
+    root: { spanIdStr: string } | undefined;
+    get _localRootSpanIdStr(): string | undefined {
+      return this.root?.spanIdStr;
+    }
+    set _localRootSpanIdStr(_ignored: string | undefined) {}
+  };
+}
+
+/** A jaeger-client SpanContext heading a trace in this process (a root span's, or the caller's read from a header) whose id strings are built only when read. */
+function rootContext(traceId: Buffer, spanId: Buffer, parentId: Buffer | null): MaybeJaegerContext {
+  const { SpanContext, LazyRootSamplingState } = jaegerModules();
+  const state = new LazyRootSamplingState();
+  const context = new SpanContext(traceId, spanId, parentId, null, null, null, {}, '', state);
+  state.root = context;
+  return context;
 }
 
 /** The reporter contract jaeger-client's tracer calls, plus flush. */
@@ -133,7 +164,44 @@ export function createJaegerTracer(config: ResolvedConfig, makeReporter: Reporte
   ) as opentracing.Tracer & { _sampler?: unknown };
   unrefSamplerTimers(tracer._sampler);
   useHighResolutionClock(tracer);
+  startRootSpansWithLazyIds(tracer);
   return { tracer, reporter };
+}
+
+interface JaegerStartOptions {
+  childOf?: unknown;
+  references?: unknown[];
+  tags?: Record<string, unknown>;
+  startTime?: number;
+}
+
+/**
+ * A span without parent is started as jaeger-client's Tracer#startSpan starts it (random ids, 128-bit trace ids if
+ * configured, its sampler deciding), from a root context whose id strings stay unbuilt until read. Spans with a
+ * parent or references take jaeger-client's own path.
+ */
+function startRootSpansWithLazyIds(tracer: opentracing.Tracer): void {
+  const jaegerStartSpan = (tracer as any).startSpan as (name: string, options?: JaegerStartOptions) => opentracing.Span;
+  (tracer as any).startSpan = function startSpan(this: any, name: string, options?: JaegerStartOptions): opentracing.Span {
+    if (options && (options.childOf || (options.references && options.references.length !== 0))) return jaegerStartSpan.call(this, name, options);
+    return startRootSpan(this, name, options ?? {});
+  };
+}
+
+function startRootSpan(tracer: any, name: string, options: JaegerStartOptions): opentracing.Span {
+  const { util } = jaegerModules();
+  const startTime = options.startTime || tracer.now();
+  let context: MaybeJaegerContext;
+  if (tracer._traceId128bit) {
+    const id: Buffer = util.getRandom128();
+    context = rootContext(id, id.slice(-8), null);
+  } else {
+    const id: Buffer = util.getRandom64();
+    context = rootContext(id, id, null);
+  }
+  const tags = options.tags;
+  const isRpcServer = Boolean(tags && tags[opentracing.Tags.SPAN_KIND] === opentracing.Tags.SPAN_KIND_RPC_SERVER);
+  return tracer._startInternalSpan(context, name, startTime, tags, {}, options.references ?? [], false, isRpcServer);
 }
 
 interface RemoteSamplerTimers {
@@ -214,7 +282,7 @@ export function compatibleParent(tracer: opentracing.Tracer, context: opentracin
 export function jaegerContextFromParts(parts: TraceParts): opentracing.SpanContext {
   const traceId = Buffer.from(parts.traceId.startsWith('0000000000000000') ? parts.traceId.slice(16) : parts.traceId, 'hex');
   const parentId = parts.parentSpanId ? Buffer.from(parts.parentSpanId, 'hex') : null;
-  const context = new (jaegerModules().SpanContext)(traceId, Buffer.from(parts.spanId, 'hex'), parentId, null, null, null, {}, '') as MaybeJaegerContext;
+  const context = rootContext(traceId, Buffer.from(parts.spanId, 'hex'), parentId);
   (context as unknown as { flags: number }).flags = (parts.sampled === false ? 0 : 1) | (parts.debug ? 2 : 0);
   context._setRemote?.(true);
   if (parts.traceState) context[kTraceState] = parts.traceState;

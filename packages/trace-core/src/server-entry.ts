@@ -86,8 +86,7 @@ export function wrapEmit(original: AnyFunction): AnyFunction {
     if (!isResponse(res)) return original.apply(this, arguments as unknown as unknown[]);
     const record = startRequestSpan(this as object, req as IncomingMessage, res);
     if (record === undefined) return original.apply(this, arguments as unknown as unknown[]);
-    const args = arguments;
-    return withSpan(record.span, () => original.apply(this, args as unknown as unknown[]));
+    return withSpan(record.span, original, this, ...(arguments as unknown as unknown[]));
   };
 }
 

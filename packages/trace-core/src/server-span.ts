@@ -4,6 +4,7 @@ import { runInSpan } from './context';
 import { callUserHook, reportHookFault } from './hooks';
 import { wallClockMs } from './jaeger';
 import { log, reportFault, warnOnce } from './logger';
+import { objectSlot, type ObjectSlot } from './object-slot';
 import { optionKeys } from './options';
 import { optionRules, type OptionRule, type OptionRules } from './patching/define';
 import { extractContext, finishSpan, isRecording, recordError, startSpan, TAGS } from './spans';
@@ -69,13 +70,13 @@ const IGNORED = 'ignored';
 type RequestState = RequestRecord | typeof IGNORED;
 
 /**
- * Each traced request's record, keyed by the request (its response finds it through `res.req`): nothing on the
- * objects the app inspects (`util.inspect`, `assert.deepStrictEqual`, `Object.getOwnPropertySymbols`). Shared through
- * the global symbol registry by every copy of this module in the process.
+ * Each traced request's record, kept in a slot of the request (its response finds it through `res.req`): nothing on
+ * the objects the app inspects (`util.inspect`, `assert.deepStrictEqual`, `Object.getOwnPropertySymbols`). Shared
+ * through the global symbol registry by every copy of this module in the process.
  */
-const registry = globalThis as { [key: symbol]: WeakMap<object, RequestState> | undefined };
-const REQUEST_STATES_KEY = Symbol.for('spanwise.request.states');
-const requestStates = (registry[REQUEST_STATES_KEY] ??= new WeakMap<object, RequestState>());
+const registry = globalThis as { [key: symbol]: ObjectSlot<RequestState> | undefined };
+const REQUEST_STATES_KEY = Symbol.for('spanwise.request.state-slot');
+const requestStates = (registry[REQUEST_STATES_KEY] ??= objectSlot<RequestState>());
 
 export function getRequestRecord(req: IncomingMessage | undefined): RequestRecord | undefined {
   const state = requestStates.get(req as object);
@@ -133,13 +134,23 @@ function create(req: IncomingMessage, res: ServerResponse, component: string, op
     setPeerTags(span, req);
     applyRequestOptions(span, req, res, options);
   }
-  // Shared listeners, no closure. The span ends when the app ended the response (the time res.end() was called, so
-  // it never outlasts the caller's client span, however busy this process is afterwards), finished once the response
-  // is handed to the socket ('prefinish'); 'finish' and 'close' come later. 'close' alone ends aborted requests.
+  patchPrototypesOnce();
+  // Responses of another class (an HTTP/2 compatibility response, a test double) do not inherit the prototype hook.
+  if (!(res instanceof ServerResponse)) listenForResponseEnd(res);
+  return record;
+}
+
+function listenForResponseEnd(res: ServerResponse): void {
   res.on('prefinish', onResponseFinish);
   res.on('close', onResponseClose);
-  patchPrototypesOnce();
-  return record;
+}
+
+function onResponseFinish(this: ServerResponse): void {
+  finishServerSpan(this, false);
+}
+
+function onResponseClose(this: ServerResponse): void {
+  finishServerSpan(this, !(this.writableFinished ?? this.finished));
 }
 
 let prototypesPatched = false;
@@ -149,6 +160,23 @@ function patchPrototypesOnce(): void {
   prototypesPatched = true;
   bindRequestEvents();
   recordEndTimes();
+  finishOnResponseEvents();
+}
+
+/**
+ * The span ends when the app ended the response (the time res.end() was called, so it never outlasts the caller's
+ * client span, however busy this process is afterwards), finished once the response is handed to the socket
+ * ('prefinish'); 'finish' and 'close' come later. 'close' alone ends aborted requests. One prototype hook, run before
+ * the response's listeners, instead of two listeners added to every response.
+ */
+function finishOnResponseEvents(): void {
+  const proto = ServerResponse.prototype as ServerResponse & { emit: (...args: unknown[]) => boolean };
+  const emit = proto.emit;
+  proto.emit = function emitFinishingSpan(this: ServerResponse, event: unknown): boolean {
+    if (event === 'prefinish') onResponseFinish.call(this);
+    else if (event === 'close') onResponseClose.call(this);
+    return emit.apply(this, arguments as unknown as unknown[]);
+  };
 }
 
 /**
@@ -161,7 +189,8 @@ function bindRequestEvents(): void {
   const emit = proto.emit;
   proto.emit = function emitInRequestSpan(this: IncomingMessage) {
     const record = getRequestRecord(this);
-    if (record === undefined || record.finished) return emit.apply(this, arguments as unknown as unknown[]);
+    // No listener for the event (most of a GET's): no context to enter.
+    if (record === undefined || record.finished || this.listenerCount(arguments[0] as string | symbol) === 0) return emit.apply(this, arguments as unknown as unknown[]);
     return runInSpan(record.span, emit, this, arguments as unknown as unknown[]) as boolean;
   };
 }
@@ -261,39 +290,36 @@ export function isClientError(error: unknown): boolean {
   return typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500;
 }
 
-function onResponseFinish(this: ServerResponse): void {
-  finishServerSpan(this, false);
-}
-
-function onResponseClose(this: ServerResponse): void {
-  finishServerSpan(this, !(this.writableFinished ?? this.finished));
-}
-
 function finishServerSpan(res: ServerResponse, aborted: boolean): void {
   const record = responseRecord(res);
   if (!record || record.finished) return;
   record.finished = true;
   const span = record.span;
+  // Not sampled: nothing of the span will be reported, so no name, tags or hooks to compute.
+  if (!isRecording(span)) return finishSpan(span);
   try {
     const req = res.req;
     resolveRoute(record);
     span.setOperationName(operationName(record, req));
-    if (isRecording(span)) {
-      if (record.route) span.setTag(TAGS.HTTP_ROUTE, record.route);
-      span.setTag(TAGS.HTTP_STATUS_CODE, res.statusCode);
-      if (aborted) {
-        span.setTag(TAGS.HTTP_ABORTED, true);
-        span.log({ event: 'aborted', message: 'the connection closed before the response was sent' });
-      }
-      if (record.error !== undefined) recordError(span, record.error);
-      else if (res.statusCode >= 500) span.setTag(TAGS.ERROR, true);
-      if (record.options.responseHook) callUserHook(ownerOf(record.component), 'responseHook', record.options.responseHook, span, req, res);
-    }
+    // Naming a span whose sampling was not final (adaptive samplers) may have decided against it.
+    if (isRecording(span)) tagResponse(record, span, req, res, aborted);
   } catch (error) {
     reportFault('finishing server span', error);
   }
   finishSpan(span, aborted ? undefined : record.endTime);
   if (log.isDebugEnabled()) log.debug(`server span finished: ${record.component} ${record.route ?? ''}`);
+}
+
+function tagResponse(record: RequestRecord, span: Span, req: IncomingMessage, res: ServerResponse, aborted: boolean): void {
+  if (record.route) span.setTag(TAGS.HTTP_ROUTE, record.route);
+  span.setTag(TAGS.HTTP_STATUS_CODE, res.statusCode);
+  if (aborted) {
+    span.setTag(TAGS.HTTP_ABORTED, true);
+    span.log({ event: 'aborted', message: 'the connection closed before the response was sent' });
+  }
+  if (record.error !== undefined) recordError(span, record.error);
+  else if (res.statusCode >= 500) span.setTag(TAGS.ERROR, true);
+  if (record.options.responseHook) callUserHook(ownerOf(record.component), 'responseHook', record.options.responseHook, span, req, res);
 }
 
 function operationName(record: RequestRecord, req: IncomingMessage): string {

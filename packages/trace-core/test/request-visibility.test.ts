@@ -12,6 +12,7 @@ interface Seen {
   inspect: string;
   requestSymbols: string[];
   responseSymbols: string[];
+  responseListeners: string[];
 }
 
 const SERVERS: [string, Record<string, string>, string][] = [
@@ -31,13 +32,14 @@ describe('req/res look the same to the app with and without tracing', () => {
     return JSON.parse(response.body) as Seen;
   }
 
-  it.each(SERVERS)('%s under the register: no spanwise symbol on req, same own symbols on req and res', async (name, env, urlPath) => {
+  it.each(SERVERS)('%s under the register: no spanwise symbol on req, same own symbols on req and res, no listener added to res', async (name, env, urlPath) => {
     const service = `visibility-${name.replace(/\W+/g, '-')}`;
     const traced = await seen(tracingEnv(agent, service, env), urlPath, REGISTER);
     const untraced = await seen(env, urlPath, []);
     expect(traced.inspect).not.toMatch(/spanwise/i);
     expect(traced.requestSymbols).toEqual(untraced.requestSymbols);
     expect(traced.responseSymbols).toEqual(untraced.responseSymbols);
+    expect(traced.responseListeners).toEqual(untraced.responseListeners);
     // The request was traced all the same.
     const spans = await agent.waitForSpans((all) => all.some((s) => s.serviceName === service), 5000);
     expect(spans.some((s) => s.serviceName === service && s.operationName.startsWith('GET'))).toBe(true);

@@ -1,5 +1,6 @@
 'use strict';
-// A server whose handler reports what the app can see of its own req/res: their util.inspect text and own symbols.
+// A server whose handler reports what the app can see of its own req/res: their util.inspect text, own symbols and
+// the listeners of the response's end events.
 // SERVER=http (plain http) or express (EXPRESS_DIR picks the major; the route sits under a mounted router).
 const http = require('http');
 const util = require('util');
@@ -9,6 +10,7 @@ function describe(req, res) {
     inspect: util.inspect(req, { depth: 0 }),
     requestSymbols: Object.getOwnPropertySymbols(req).map(String),
     responseSymbols: Object.getOwnPropertySymbols(res).map(String),
+    responseListeners: ['prefinish', 'finish', 'close'].map((event) => `${event}: ${res.listenerCount(event)}`),
   });
 }
 
