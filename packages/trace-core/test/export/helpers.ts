@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
-import type { Span as OtSpan, Tracer as OtTracer } from 'opentracing';
+import type { Span as OtSpan, SpanContext as OtSpanContext, SpanOptions, Tracer as OtTracer } from 'opentracing';
 import type { JaegerSpanLike } from '../../src/export';
 
 export const jaeger = require('jaeger-client');
@@ -183,13 +183,24 @@ export function normProcess(p: ThriftProcess, strictUnused = false): { serviceNa
 /** A jaeger-client tracer that keeps every finished span in memory. */
 export type TracerOptions = Record<string, unknown>;
 
-/** What the tests use of a jaeger-client tracer. */
-export interface JaegerTracer extends OtTracer {
-  close(callback?: () => void): void;
+/** A jaeger-client span context: ids as buffers. */
+export interface JaegerSpanContext extends OtSpanContext {
+  traceId: Buffer;
+  spanId: Buffer;
+  parentId: Buffer | null;
+  flags: number;
 }
 
-/** A finished jaeger-client span: an OpenTracing span that the encoder can read. */
-export type JaegerSpan = OtSpan & JaegerSpanLike;
+/** A jaeger-client span: an OpenTracing span whose internals the encoder reads. */
+export interface JaegerSpan extends OtSpan, JaegerSpanLike {
+  context(): JaegerSpanContext;
+}
+
+/** What the tests use of a jaeger-client tracer. */
+export interface JaegerTracer extends OtTracer {
+  startSpan(name: string, options?: SpanOptions): JaegerSpan;
+  close(callback?: () => void): void;
+}
 
 export function memoryTracer(options: TracerOptions = {}): { tracer: JaegerTracer; reporter: { spans: JaegerSpan[] } } {
   const reporter: { spans: JaegerSpan[] } = new InMemoryReporter();

@@ -1,5 +1,5 @@
 import { createReporter, DEFAULT_SPAN_LIMITS, truncateStack, truncateValue, type SpanwiseReporter } from '../../src/export';
-import { captureLogger, startReceiver, tracerWith, waitFor, type JaegerSpan, type JaegerTracer, type Receiver, type ThriftSpan, type ThriftTag } from './helpers';
+import { captureLogger, startReceiver, tracerWith, waitFor, type JaegerTracer, type Receiver, type ThriftSpan, type ThriftTag } from './helpers';
 
 /** Decoded thriftrw tags as a key -> value map (string, number or boolean). */
 function tagsOf(list: ThriftTag[] | null | undefined): Record<string, unknown> {
@@ -121,10 +121,10 @@ describe('span size limits: long values are cut, a span over the packet size is 
     span.setTag('exactly.max', value);
     span.log({ event: 'error', stack: new Error('short').stack });
     span.finish();
-    const tags = (span as JaegerSpan)._tags;
+    const tags = span._tags;
     await reporter.flush();
-    expect((span as JaegerSpan)._tags).toBe(tags);
-    expect((span as JaegerSpan)._tags.find((t) => t.key === 'exactly.max')?.value).toBe(value);
+    expect(span._tags).toBe(tags);
+    expect(span._tags.find((t) => t.key === 'exactly.max')?.value).toBe(value);
     await waitFor(() => rx.spans.length >= 1, 5000, 'the span');
     expect(reporter.stats().truncated).toEqual({ values: 0, spans: 0 });
   });
