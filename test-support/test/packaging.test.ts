@@ -14,7 +14,6 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { httpGet, startApp, tracingEnv, useAgent } from '..';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packAll, verifyTarball } = require('../../scripts/packages') as {
   packAll(dir: string): Array<Pack & { files: string[] }>;
   verifyTarball(pack: Pack, all: Pack[]): string[];

@@ -286,7 +286,7 @@ function selfSignedCertificate(): { key: string; cert: string; remove(): void } 
   try {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`the https test needs openssl to make a test certificate (apt-get install -y openssl): ${(error as Error).message}`);
+    throw new Error(`the https test needs openssl to make a test certificate (apt-get install -y openssl): ${(error as Error).message}`, { cause: error });
   }
   return { key, cert, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

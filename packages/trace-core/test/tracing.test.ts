@@ -15,6 +15,7 @@ import {
 } from '../src';
 import { startSpan } from '../src/spans';
 import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
+import type { JaegerSpanLike } from '../src/export';
 import { ids, sleep } from './support';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -158,9 +159,9 @@ describe('client spans', () => {
 
   it('may be roots when requireParent is off', () => {
     inMemoryTracer({ requireParent: false });
-    const span = startClientSpan('GET', { tags: { 'peer.port': 80, skipped: undefined } })! as any;
+    const span = startClientSpan('GET', { tags: { 'peer.port': 80, skipped: undefined } }) as opentracing.Span & JaegerSpanLike;
     expect(span).toBeDefined();
-    const tags = Object.fromEntries(span._tags.map((t: any) => [t.key, t.value]));
+    const tags = Object.fromEntries(span._tags.map((t) => [t.key, t.value]));
     expect(tags).toMatchObject({ 'span.kind': 'client', 'peer.port': 80 });
     expect('skipped' in tags).toBe(false);
   });
@@ -171,9 +172,9 @@ describe('client spans', () => {
     const error = Object.assign(new TypeError('boom'), { code: 'E1' });
     recordError(span, error, { 'db.error.code': 'E1' });
     span.finish();
-    const reported = memory.spans[0];
+    const reported: JaegerSpanLike = memory.spans[0];
     expect(reported._tags).toContainEqual({ key: 'error', value: true });
-    const fields = Object.fromEntries(reported._logs[0].fields.map((f: any) => [f.key, f.value]));
+    const fields = Object.fromEntries(reported._logs[0].fields.map((f) => [f.key, f.value]));
     expect(fields).toMatchObject({ event: 'error', 'error.kind': 'TypeError', message: 'boom', 'error.object': 'TypeError: boom', 'db.error.code': 'E1' });
     expect(fields.stack).toContain('boom');
   });
@@ -181,7 +182,7 @@ describe('client spans', () => {
   it('skip tag work for unsampled traces', () => {
     inMemoryTracer({ sampler: { type: 'const', param: 0 } });
     const parent = getTracer().startSpan('parent');
-    const child = withSpan(parent, () => startClientSpan('GET', { tags: { a: 1 } }))! as any;
+    const child = withSpan(parent, () => startClientSpan('GET', { tags: { a: 1 } })) as opentracing.Span & JaegerSpanLike;
     expect(isRecording(child)).toBe(false);
     expect(child._tags).toEqual([]);
     const headers: Record<string, unknown> = {};
@@ -194,10 +195,10 @@ describe('clock', () => {
   it('times spans in microseconds, close to wall time (jaeger-client alone uses whole milliseconds)', () => {
     const memory = inMemoryTracer();
     for (let i = 0; i < 20; i++) getTracer().startSpan(`s${i}`).finish();
-    const starts = memory.spans.map((s: any) => s._startTime as number);
+    const starts = memory.spans.map((s: JaegerSpanLike) => s._startTime);
     expect(starts.some((t: number) => !Number.isInteger(t))).toBe(true);
     expect(Math.abs(starts[0] - Date.now())).toBeLessThan(1000);
-    expect(memory.spans.every((s: any) => s._duration >= 0)).toBe(true);
+    expect(memory.spans.every((s: JaegerSpanLike) => s._duration !== undefined && s._duration >= 0)).toBe(true);
   });
 });
 

@@ -185,7 +185,6 @@ describe('client 7: Transport.prototype.request (callback, or thenable with abor
   const original = function request(this: Transport, params: unknown, options?: unknown, callback?: unknown) {
     if (typeof options === 'function') {
       callback = options;
-      options = {};
     }
     let promise: Promise<unknown> | null = null;
     if (callback === undefined) {

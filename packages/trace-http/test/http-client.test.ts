@@ -43,7 +43,7 @@ function generateCertificate(dir: string): { key: string; cert: string } {
   try {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`The https tests need the openssl CLI to generate a test certificate (apt-get install openssl): ${(error as Error).message}`);
+    throw new Error(`The https tests need the openssl CLI to generate a test certificate (apt-get install openssl): ${(error as Error).message}`, { cause: error });
   }
   return { key, cert };
 }

@@ -12,6 +12,7 @@ import { checkReporterSettings, DEFAULTS, type ReporterConfig } from './reporter
 import { queueOptions } from './create-reporter';
 import { ConfigurationError } from '../configuration-error';
 import { dateNow } from './clock';
+import { reportFault } from '../logger';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
@@ -245,13 +246,15 @@ export class FanoutReporter {
 
   flush(callback?: () => void): Promise<void> {
     const all = Promise.all(this.reporters.map((r) => new Promise<void>((resolve) => r.flush(() => resolve())))).then(() => undefined);
-    if (callback) all.then(() => callback());
+    // a reporter that throws, or a callback that throws, must not become an unhandled rejection
+    if (callback) all.then(() => callback()).catch((error: unknown) => reportFault('FanoutReporter.flush', error));
     return all;
   }
 
   close(callback?: () => void): Promise<void> {
     const all = Promise.all(this.reporters.map((r) => new Promise<void>((resolve) => r.close(() => resolve())))).then(() => undefined);
-    if (callback) all.then(() => callback());
+    // a reporter that throws, or a callback that throws, must not become an unhandled rejection
+    if (callback) all.then(() => callback()).catch((error: unknown) => reportFault('FanoutReporter.close', error));
     return all;
   }
 }

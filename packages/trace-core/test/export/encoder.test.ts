@@ -4,6 +4,7 @@ import {
   emitBatchFraming,
   encodeProcess,
   encodeSpan,
+  type JaegerSpanLike,
 } from '../../src/export';
 import {
   ThriftUtils,
@@ -17,16 +18,17 @@ import {
   normProcess,
   normSpan,
   opentracing,
+  type JaegerSpan,
 } from './helpers';
 
 /** Finished spans from a real jaeger-client tracer covering ids, references, every tag type and logs. */
-function buildSpans(traceId128bit: boolean): any[] {
+function buildSpans(traceId128bit: boolean): JaegerSpan[] {
   const { tracer, reporter } = memoryTracer({ traceId128bit, tags: { 'process.num': 42, 'process.flag': true } });
-  const root = tracer.startSpan('root', { startTime: 1700000000123.4567 });
+  const root = tracer.startSpan('root', { startTime: Number('1700000000123.4567') });
   const other = tracer.startSpan('other-trace');
   const child = tracer.startSpan('child', {
     references: [opentracing.childOf(root.context()), opentracing.followsFrom(other.context())],
-    startTime: 1700000000200.0004,
+    startTime: Number('1700000000200.0004'),
   });
   const tagged = tracer.startSpan('tags-of-every-kind', { childOf: child.context() });
   tagged.addTags({
@@ -51,7 +53,7 @@ function buildSpans(traceId128bit: boolean): any[] {
     date: new Date(0),
   });
   tagged.setTag('error', true);
-  tagged.log({ event: 'cache-miss', key: 'k1', size: 12.5, ok: false }, 1700000000300.9999);
+  tagged.log({ event: 'cache-miss', key: 'k1', size: 12.5, ok: false }, Number('1700000000300.9999'));
   tagged.log({ message: 'with object', payload: { nested: { deep: 1 } } });
   tagged.finish(1700000000400.25);
   const negative = tracer.startSpan('negative-duration', { startTime: 1700000000500 });
@@ -64,6 +66,12 @@ function buildSpans(traceId128bit: boolean): any[] {
   return spans;
 }
 
+function named(spans: JaegerSpan[], operationName: string): JaegerSpan {
+  const span = spans.find((s) => s._operationName === operationName);
+  if (!span) throw new Error(`no span named ${operationName}`);
+  return span;
+}
+
 describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
   for (const wide of [false, true]) {
     describe(`${wide ? '128' : '64'}-bit trace ids`, () => {
@@ -71,10 +79,10 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
 
       test('builds the spans we meant to cover', () => {
         expect(spans.length).toBe(5);
-        const tagged = spans.find((s) => s._operationName === 'tags-of-every-kind');
+        const tagged = named(spans, 'tags-of-every-kind');
         expect(tagged._logs.length).toBe(2);
         expect(spans.some((s) => s._references.length === 2)).toBe(true);
-        for (const s of spans) expect(s._spanContext.traceId.length).toBe(wide ? 16 : 8);
+        for (const s of spans) expect(s._spanContext.traceId?.length).toBe(wide ? 16 : 8);
       });
 
       test('jaegerCompatible mode writes exactly the bytes jaeger-client writes', () => {
@@ -94,9 +102,9 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
       });
 
       test('ids, parent, references, flags and times match jaeger-client field by field', () => {
-        const child = spans.find((s) => s._operationName === 'child');
-        const root = spans.find((s) => s._operationName === 'root');
-        const other = spans.find((s) => s._operationName === 'other-trace');
+        const child = named(spans, 'child');
+        const root = named(spans, 'root');
+        const other = named(spans, 'other-trace');
         const d = decodeSpan(encodeSpan(child));
         const t = ThriftUtils.spanToThrift(child);
         expect(d.traceIdLow).toEqual(t.traceIdLow);
@@ -108,17 +116,17 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
         expect(d.duration).toEqual(t.duration);
         // 1700000000200.0004 ms -> 1700000000200000 us (truncated like node-int64)
         expect(d.startTime.readBigInt64BE(0)).toBe(1700000000200000n);
-        expect(d.references.map((r: any) => r.refType)).toEqual(['CHILD_OF', 'FOLLOWS_FROM']);
+        expect(d.references.map((r) => r.refType)).toEqual(['CHILD_OF', 'FOLLOWS_FROM']);
         expect(d.references[1].spanId).toEqual(other._spanContext.spanId);
         if (wide) expect(Buffer.concat([d.traceIdHigh, d.traceIdLow])).toEqual(child._spanContext.traceId);
         else expect(d.traceIdHigh).toEqual(Buffer.alloc(8));
-        const neg = decodeSpan(encodeSpan(spans.find((s) => s._operationName === 'negative-duration')));
+        const neg = decodeSpan(encodeSpan(named(spans, 'negative-duration')));
         expect(neg.duration.readBigInt64BE(0)).toBe(-500n);
       });
 
       test('tag types are chosen like jaeger-client (double, bool, binary, JSON objects, String())', () => {
-        const tagged = spans.find((s) => s._operationName === 'tags-of-every-kind');
-        const tags = Object.fromEntries(decodeSpan(encodeSpan(tagged)).tags.map((t: any) => [t.key, t]));
+        const tagged = named(spans, 'tags-of-every-kind');
+        const tags = Object.fromEntries(decodeSpan(encodeSpan(tagged)).tags.map((t) => [t.key, t]));
         expect(tags.int).toMatchObject({ vType: 'DOUBLE', vDouble: 42 });
         expect(tags.big).toMatchObject({ vType: 'DOUBLE', vDouble: 2 ** 60 });
         expect(tags.f).toMatchObject({ vType: 'BOOL', vBool: false });
@@ -141,7 +149,7 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
       { key: 'num', value: 1.5 },
       { key: 'flag', value: true },
     ];
-    const proc = new jaegerThrift.Process({ serviceName: 'svc', tags: ThriftUtils.getThriftTags(tags).map((t: any) => new jaegerThrift.Tag(t)) });
+    const proc = new jaegerThrift.Process({ serviceName: 'svc', tags: ThriftUtils.getThriftTags(tags).map((t: unknown) => new jaegerThrift.Tag(t)) });
     const theirs = jaegerThrift.Process.rw.toBuffer(proc).value;
     expect(encodeProcess('svc', tags, { jaegerCompatible: true })).toEqual(theirs);
     const r = jaegerThrift.Process.rw.readFrom(encodeProcess('svc', tags), 0);
@@ -156,7 +164,7 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
     ];
     const sender = new UDPSender({});
     let theirs: Buffer | null = null;
-    sender._client.send = (b: Buffer, o: number, l: number, _p: number, _h: string, cb: any) => {
+    sender._client.send = (b: Buffer, o: number, l: number, _p: number, _h: string, cb: (err: Error | null, sent: number) => void) => {
       theirs = Buffer.from(b.subarray(o, o + l));
       cb(null, l);
     };
@@ -184,8 +192,8 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
         version: b.version,
       });
       expect(normProcess(a.body.batch.process)).toEqual(normProcess(b.body.batch.process));
-      expect(a.body.batch.spans.map((s: any) => normSpan(s, !jaegerCompatible))).toEqual(
-        b.body.batch.spans.map((s: any) => normSpan(s)),
+      expect(a.body.batch.spans.map((s) => normSpan(s, !jaegerCompatible))).toEqual(
+        b.body.batch.spans.map((s) => normSpan(s)),
       );
       if (!jaegerCompatible) expect(ours.length).toBeLessThan(theirs!.length);
     }
@@ -200,12 +208,12 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
     expect(framing.overhead).toBe(body.length - enc.pos);
     const batch = decodeBatch(body);
     expect(batch.process.serviceName).toBe('http-svc');
-    expect(batch.spans.map((s: any) => normSpan(s))).toEqual(spans.map((s) => normSpan(decodeSpan(jaegerSpanBytes(s)))));
+    expect(batch.spans.map((s) => normSpan(s))).toEqual(spans.map((s) => normSpan(decodeSpan(jaegerSpanBytes(s)))));
   });
 
   test('the buffer grows for huge spans and ids shorter than 8 bytes are left-padded', () => {
     const enc = new SpanEncoder({ initialSize: 8 });
-    const span: any = {
+    const span: JaegerSpanLike = {
       _spanContext: { traceId: Buffer.from([1, 2, 3]), spanId: Buffer.from([9]), parentId: null, flags: 1 },
       _operationName: 'huge',
       _references: [],
@@ -219,19 +227,19 @@ describe('SpanEncoder: byte-level equivalence with jaeger-client', () => {
     expect(d.traceIdLow).toEqual(Buffer.from([0, 0, 0, 0, 0, 1, 2, 3]));
     expect(d.traceIdHigh).toEqual(Buffer.alloc(8));
     expect(d.spanId).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 9]));
-    expect(d.tags[0].vStr.length).toBe(100000);
+    expect(d.tags[0].vStr?.length).toBe(100000);
   });
 
   test('values jaeger-client would throw on (circular objects) are encoded as String(value), never thrown', () => {
     const { tracer, reporter } = memoryTracer();
-    const circular: any = { a: 1 };
+    const circular: { a: number; self?: unknown } = { a: 1 };
     circular.self = circular;
     const span = tracer.startSpan('circular');
     span.setTag('c', circular);
     span.log({ nested: { big: BigInt(1) } });
     span.finish();
     const d = decodeSpan(encodeSpan(reporter.spans[0]));
-    expect(d.tags.find((t: any) => t.key === 'c')).toMatchObject({ vType: 'STRING', vStr: '[object Object]' });
+    expect(d.tags.find((t) => t.key === 'c')).toMatchObject({ vType: 'STRING', vStr: '[object Object]' });
     expect(d.logs[0].fields[0]).toMatchObject({ key: 'nested', vType: 'STRING', vStr: '[object Object]' });
     tracer.close();
   });

@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
+import type { Span as OtSpan, SpanContext as OtSpanContext, SpanOptions, Tracer as OtTracer } from 'opentracing';
+import type { JaegerSpanLike } from '../../src/export';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const jaeger = require('jaeger-client');
 export const opentracing = require('opentracing');
 const { Thrift } = require('thriftrw');
@@ -25,8 +26,65 @@ export const jaegerThrift = new Thrift({
   allowOptionalArguments: true,
 });
 
+/** A thriftrw-decoded Jaeger `Tag`: only the value field named by vType is meant to be set. */
+export interface ThriftTag {
+  key: string;
+  vType: string;
+  vStr?: string | null;
+  vDouble?: number | null;
+  vBool?: boolean | null;
+  vLong?: Buffer | null;
+  vBinary?: Buffer | null;
+}
+
+export interface ThriftLog {
+  timestamp: Buffer;
+  fields: ThriftTag[];
+}
+
+export interface ThriftSpanRef {
+  refType: string;
+  traceIdLow: Buffer;
+  traceIdHigh: Buffer;
+  spanId: Buffer;
+}
+
+/** A thriftrw-decoded Jaeger `Span` (64-bit fields as 8-byte buffers; the lists are null when absent on the wire). */
+export interface ThriftSpan {
+  traceIdLow: Buffer;
+  traceIdHigh: Buffer;
+  spanId: Buffer;
+  parentSpanId: Buffer;
+  operationName: string;
+  references: ThriftSpanRef[];
+  flags: number;
+  startTime: Buffer;
+  duration: Buffer;
+  tags: ThriftTag[];
+  logs: ThriftLog[];
+}
+
+export interface ThriftProcess {
+  serviceName: string;
+  tags: ThriftTag[];
+}
+
+export interface ThriftBatch {
+  process: ThriftProcess;
+  spans: ThriftSpan[];
+}
+
+/** A decoded `Agent.emitBatch` message: envelope and arguments. */
+export interface EmitBatchArgs {
+  name: string;
+  type: string;
+  id: number;
+  version: number;
+  body: { batch: ThriftBatch };
+}
+
 /** Decodes a UDP `Agent.emitBatch` payload with thriftrw; throws on malformed input. */
-export function decodeEmitBatch(buf: Buffer): any {
+export function decodeEmitBatch(buf: Buffer): EmitBatchArgs {
   const r = agentThrift.Agent.emitBatch.argumentsMessageRW.readFrom(buf, 0);
   if (r.err) throw r.err;
   if (r.offset !== buf.length) throw new Error(`trailing bytes: read ${r.offset} of ${buf.length}`);
@@ -34,7 +92,7 @@ export function decodeEmitBatch(buf: Buffer): any {
 }
 
 /** Decodes an HTTP `Batch` body with thriftrw. */
-export function decodeBatch(buf: Buffer): any {
+export function decodeBatch(buf: Buffer): ThriftBatch {
   const r = jaegerThrift.Batch.rw.readFrom(buf, 0);
   if (r.err) throw r.err;
   if (r.offset !== buf.length) throw new Error(`trailing bytes: read ${r.offset} of ${buf.length}`);
@@ -42,7 +100,7 @@ export function decodeBatch(buf: Buffer): any {
 }
 
 /** Decodes one `Span` struct. */
-export function decodeSpan(buf: Buffer): any {
+export function decodeSpan(buf: Buffer): ThriftSpan {
   const r = jaegerThrift.Span.rw.readFrom(buf, 0);
   if (r.err) throw r.err;
   expect(r.offset).toBe(buf.length);
@@ -50,13 +108,15 @@ export function decodeSpan(buf: Buffer): any {
 }
 
 /** jaeger-client's own bytes for one span: spanToThrift + thriftrw Span writer (what UDPSender embeds). */
-export function jaegerSpanBytes(span: any): Buffer {
+export function jaegerSpanBytes(span: OtSpan): Buffer {
   const r = jaegerThrift.Span.rw.toBuffer(new jaegerThrift.Span(ThriftUtils.spanToThrift(span)));
   if (r.err) throw r.err;
   return r.value;
 }
 
-const VALUE_FIELD: Record<string, string> = {
+type ValueField = 'vStr' | 'vDouble' | 'vBool' | 'vLong' | 'vBinary';
+
+const VALUE_FIELD: Record<string, ValueField> = {
   STRING: 'vStr',
   DOUBLE: 'vDouble',
   BOOL: 'vBool',
@@ -64,12 +124,12 @@ const VALUE_FIELD: Record<string, string> = {
   BINARY: 'vBinary',
 };
 
-function plain(v: any): any {
+function plain(v: unknown): unknown {
   if (Buffer.isBuffer(v)) return `0x${v.toString('hex')}`;
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object') {
-    const o: any = {};
-    for (const k of Object.keys(v)) o[k] = plain(v[k]);
+    const o: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(v)) o[k] = plain(value);
     return o;
   }
   return v;
@@ -80,18 +140,24 @@ function plain(v: any): any {
  * field selected by vType. With `strictUnused`, asserts the other value fields are absent
  * (compact encoding).
  */
-export function normTag(t: any, strictUnused = false): any {
+export interface NormTag {
+  key: string;
+  vType: string;
+  value: unknown;
+}
+
+export function normTag(t: ThriftTag, strictUnused = false): NormTag {
   const field = VALUE_FIELD[t.vType];
   if (strictUnused) {
     for (const f of Object.values(VALUE_FIELD)) if (f !== field) expect(t[f] ?? null).toBeNull();
   }
-  let value = t[field];
+  let value: unknown = t[field];
   if (typeof value === 'number' && Number.isNaN(value)) value = 'NaN';
   return { key: t.key, vType: t.vType, value: plain(value) };
 }
 
 /** Normalises a decoded Span (empty optional lists == absent, tags reduced by normTag). */
-export function normSpan(s: any, strictUnused = false): any {
+export function normSpan(s: ThriftSpan, strictUnused = false) {
   return {
     traceIdLow: plain(s.traceIdLow),
     traceIdHigh: plain(s.traceIdHigh),
@@ -102,32 +168,53 @@ export function normSpan(s: any, strictUnused = false): any {
     flags: s.flags,
     startTime: plain(s.startTime),
     duration: plain(s.duration),
-    tags: (s.tags ?? []).map((t: any) => normTag(t, strictUnused)),
-    logs: (s.logs ?? []).map((l: any) => ({
+    tags: (s.tags ?? []).map((t) => normTag(t, strictUnused)),
+    logs: (s.logs ?? []).map((l) => ({
       timestamp: plain(l.timestamp),
-      fields: l.fields.map((t: any) => normTag(t, strictUnused)),
+      fields: l.fields.map((t) => normTag(t, strictUnused)),
     })),
   };
 }
 
-export function normProcess(p: any, strictUnused = false): any {
-  return { serviceName: p.serviceName, tags: (p.tags ?? []).map((t: any) => normTag(t, strictUnused)) };
+export function normProcess(p: ThriftProcess, strictUnused = false): { serviceName: string; tags: NormTag[] } {
+  return { serviceName: p.serviceName, tags: (p.tags ?? []).map((t) => normTag(t, strictUnused)) };
 }
 
 /** A jaeger-client tracer that keeps every finished span in memory. */
-export function memoryTracer(options: any = {}): { tracer: any; reporter: any } {
-  const reporter = new InMemoryReporter();
+export type TracerOptions = Record<string, unknown>;
+
+/** A jaeger-client span context: ids as buffers. */
+export interface JaegerSpanContext extends OtSpanContext {
+  traceId: Buffer;
+  spanId: Buffer;
+  parentId: Buffer | null;
+  flags: number;
+}
+
+/** A jaeger-client span: an OpenTracing span whose internals the encoder reads. */
+export interface JaegerSpan extends OtSpan, JaegerSpanLike {
+  context(): JaegerSpanContext;
+}
+
+/** What the tests use of a jaeger-client tracer. */
+export interface JaegerTracer extends OtTracer {
+  startSpan(name: string, options?: SpanOptions): JaegerSpan;
+  close(callback?: () => void): void;
+}
+
+export function memoryTracer(options: TracerOptions = {}): { tracer: JaegerTracer; reporter: { spans: JaegerSpan[] } } {
+  const reporter: { spans: JaegerSpan[] } = new InMemoryReporter();
   const tracer = new jaeger.Tracer('encoder-test', reporter, new jaeger.ConstSampler(true), options);
   return { tracer, reporter };
 }
 
 /** A jaeger-client tracer reporting to `reporter` (ConstSampler: every span sampled). */
-export function tracerWith(reporter: any, service = 'export-test', options: any = {}): any {
+export function tracerWith(reporter: object, service = 'export-test', options: TracerOptions = {}): JaegerTracer {
   return new jaeger.Tracer(service, reporter, new jaeger.ConstSampler(true), options);
 }
 
 /** Starts and finishes `n` typical server spans in the current tick. */
-export function burst(tracer: any, n: number, prefix = 'op'): void {
+export function burst(tracer: OtTracer, n: number, prefix = 'op'): void {
   for (let i = 0; i < n; i++) {
     const span = tracer.startSpan(`${prefix}-${i % 7}`);
     span.setTag('span.kind', 'server');
@@ -151,8 +238,8 @@ export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'con
 
 export interface Receiver {
   port: number;
-  spans: any[];
-  batches: any[];
+  spans: ThriftSpan[];
+  batches: ThriftBatch[];
   packetSizes: number[];
   errors: Error[];
   close(): Promise<void>;
@@ -198,7 +285,7 @@ export async function freeUdpPort(): Promise<number> {
 
 export interface Collector {
   url: string;
-  requests: Array<{ headers: http.IncomingHttpHeaders; body: Buffer; batch: any }>;
+  requests: Array<{ headers: http.IncomingHttpHeaders; body: Buffer; batch: ThriftBatch | null }>;
   /** Decides the response per request (status) or 'hang' to never answer. */
   respond: (index: number) => number | 'hang';
   close(): Promise<void>;
@@ -213,7 +300,7 @@ export function startCollector(respond: Collector['respond'] = () => 202): Promi
       req.on('data', (d) => chunks.push(d));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        let batch: any = null;
+        let batch: ThriftBatch | null;
         try {
           batch = decodeBatch(body);
         } catch {
@@ -241,12 +328,20 @@ export function startCollector(respond: Collector['respond'] = () => 202): Promi
 }
 
 /** Logger capturing messages. */
-export function captureLogger(): { info: string[]; warn: string[]; error: string[]; logger: any } {
-  const out = { info: [] as string[], warn: [] as string[], error: [] as string[], logger: null as any };
-  out.logger = {
-    info: (m: string) => out.info.push(m),
-    warn: (m: string) => out.warn.push(m),
-    error: (m: string) => out.error.push(m),
+export interface CapturedLogger {
+  info(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+}
+
+export function captureLogger(): { info: string[]; warn: string[]; error: string[]; logger: CapturedLogger } {
+  const info: string[] = [];
+  const warn: string[] = [];
+  const error: string[] = [];
+  const logger: CapturedLogger = {
+    info: (m) => void info.push(m),
+    warn: (m) => void warn.push(m),
+    error: (m) => void error.push(m),
   };
-  return out;
+  return { info, warn, error, logger };
 }

@@ -1,5 +1,5 @@
 import { createReporter, type ReporterConfig, type SpanwiseReporter } from '../../src/export';
-import { burst, captureLogger, normSpan, startCollector, tracerWith, waitFor, type Collector } from './helpers';
+import { burst, captureLogger, normSpan, startCollector, tracerWith, waitFor, type Collector, type ThriftSpan } from './helpers';
 
 describe('SpanwiseReporter over real HTTP', () => {
   const open: Array<{ close(): Promise<void> }> = [];
@@ -15,7 +15,7 @@ describe('SpanwiseReporter over real HTTP', () => {
     return track(createReporter({ endpoint: c.url, logger: captureLogger().logger, retryBackoffMs: 20, ...extra }));
   }
 
-  const spansIn = (c: Collector): any[] => c.requests.flatMap((r) => (r.batch ? r.batch.spans : []));
+  const spansIn = (c: Collector): ThriftSpan[] => c.requests.flatMap((r) => (r.batch ? r.batch.spans : []));
 
   test('POSTs a Thrift Batch as application/x-thrift with basic auth', async () => {
     const c = track(await startCollector());
@@ -27,7 +27,7 @@ describe('SpanwiseReporter over real HTTP', () => {
     const req = c.requests[0];
     expect(req.headers['content-type']).toBe('application/x-thrift');
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from('jane:s3cr:et').toString('base64')}`);
-    expect(req.batch.process.serviceName).toBe('http-svc');
+    expect(req.batch?.process.serviceName).toBe('http-svc');
     const spans = spansIn(c);
     expect(spans.length).toBe(250);
     expect(new Set(spans.map((s) => s.spanId.toString('hex'))).size).toBe(250);

@@ -1,11 +1,17 @@
 import { createReporter, DEFAULT_SPAN_LIMITS, truncateStack, truncateValue, type SpanwiseReporter } from '../../src/export';
-import { captureLogger, startReceiver, tracerWith, waitFor, type Receiver } from './helpers';
+import { captureLogger, startReceiver, tracerWith, waitFor, type JaegerTracer, type Receiver, type ThriftSpan, type ThriftTag } from './helpers';
 
 /** Decoded thriftrw tags as a key -> value map (string, number or boolean). */
-function tagsOf(list: any[] | null | undefined): Record<string, unknown> {
+function tagsOf(list: ThriftTag[] | null | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const t of list ?? []) out[t.key] = t.vStr ?? t.vDouble ?? t.vBool ?? t.vLong ?? t.vBinary;
   return out;
+}
+
+function named(spans: ThriftSpan[], operationName: string): ThriftSpan {
+  const span = spans.find((s) => s.operationName === operationName);
+  if (!span) throw new Error(`no span named ${operationName}`);
+  return span;
 }
 
 describe('span size limits: long values are cut, a span over the packet size is shortened, not dropped (real UDP)', () => {
@@ -23,7 +29,7 @@ describe('span size limits: long values are cut, a span over the packet size is 
   }
 
   const huge = (n: number) => 'm'.repeat(n);
-  function failingSpan(tracer: any, messageLength: number): void {
+  function failingSpan(tracer: JaegerTracer, messageLength: number): void {
     const error = new Error(huge(messageLength));
     const span = tracer.startSpan('GET /fails');
     span.setTag('span.kind', 'server');
@@ -81,14 +87,14 @@ describe('span size limits: long values are cut, a span over the packet size is 
     small.finish();
     await reporter.flush();
     await waitFor(() => rx.spans.length >= 2, 5000, 'both spans');
-    const shortened = rx.spans.find((s) => s.operationName === 'many-logs');
+    const shortened = named(rx.spans, 'many-logs');
     const tags = tagsOf(shortened.tags);
     expect(tags['spanwise.truncated']).toMatch(/^over the message size: shortened log values; 40 logs; tag values$/);
     expect(String(tags['tag.0'])).toMatch(/^m{256}\.\.\.\[truncated 1744 chars\]$/);
     expect(shortened.logs).toHaveLength(1);
     expect(tagsOf(shortened.logs[0].fields).event).toBe('error');
-    expect(tagsOf(rx.spans.find((s) => s.operationName === 'small').tags)).toMatchObject({ kept: 'as is' });
-    expect(tagsOf(rx.spans.find((s) => s.operationName === 'small').tags)['spanwise.truncated']).toBeUndefined();
+    expect(tagsOf(named(rx.spans, 'small').tags)).toMatchObject({ kept: 'as is' });
+    expect(tagsOf(named(rx.spans, 'small').tags)['spanwise.truncated']).toBeUndefined();
     expect(reporter.stats().truncated.spans).toBe(1);
     expect(reporter.stats().dropped.tooLarge).toBe(0);
     expect(log.warn.join('\n')).toMatch(/shortened 1 span\(s\) \(last: span many-logs shortened to fit one packet/);
@@ -115,10 +121,10 @@ describe('span size limits: long values are cut, a span over the packet size is 
     span.setTag('exactly.max', value);
     span.log({ event: 'error', stack: new Error('short').stack });
     span.finish();
-    const tags = (span as any)._tags;
+    const tags = span._tags;
     await reporter.flush();
-    expect((span as any)._tags).toBe(tags);
-    expect((span as any)._tags.find((t: any) => t.key === 'exactly.max').value).toBe(value);
+    expect(span._tags).toBe(tags);
+    expect(span._tags.find((t) => t.key === 'exactly.max')?.value).toBe(value);
     await waitFor(() => rx.spans.length >= 1, 5000, 'the span');
     expect(reporter.stats().truncated).toEqual({ values: 0, spans: 0 });
   });
@@ -130,8 +136,8 @@ describe('truncateStack', () => {
     const stack = `Error: ${'x'.repeat(5000)}${frames}`;
     const cut = truncateStack(stack, 2000);
     expect(cut.length).toBeLessThanOrEqual(2100);
-    expect(cut).toMatch(/^Error: x+\.\.\.\[truncated \d+ chars\]\n    at fn0 \(/);
-    expect(cut).toMatch(/\n    at fn\d+ \(\/app\/file\d+\.js:\d+:1\)\n    \.\.\.\[truncated \d+ chars of frames\]$/);
+    expect(cut).toMatch(/^Error: x+\.\.\.\[truncated \d+ chars\]\n {4}at fn0 \(/);
+    expect(cut).toMatch(/\n {4}at fn\d+ \(\/app\/file\d+\.js:\d+:1\)\n {4}\.\.\.\[truncated \d+ chars of frames\]$/);
     expect(truncateStack(stack.slice(0, 1999), 2000)).toBe(stack.slice(0, 1999));
   });
 });

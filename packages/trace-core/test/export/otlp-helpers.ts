@@ -4,24 +4,71 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as zlib from 'zlib';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const root = require('otlp-transformer-0.52/build/src/generated/root');
 export const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 export const ExportTraceServiceResponse = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 
-/** Decodes a protobuf body to a plain object: bytes as hex, 64-bit ints as strings, enums as numbers. */
-export function decodeOtlpProto(body: Buffer): any {
-  const msg = ExportTraceServiceRequest.decode(body);
-  const obj = ExportTraceServiceRequest.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
-  return hexIds(obj);
+/** An OTLP `KeyValue` as decoded (one of stringValue/intValue/doubleValue/boolValue/... is set). */
+export interface OtlpKeyValue {
+  key: string;
+  value?: Record<string, unknown>;
 }
 
-function hexIds(v: any): any {
+export interface OtlpEvent {
+  name: string;
+  timeUnixNano: string;
+  attributes: OtlpKeyValue[];
+}
+
+export interface OtlpLink {
+  traceId: string;
+  spanId: string;
+  attributes: OtlpKeyValue[];
+}
+
+/** A decoded OTLP span: ids as hex, 64-bit integers as strings, enums as numbers (repeated fields as arrays). */
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind?: number;
+  flags?: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: OtlpKeyValue[];
+  events: OtlpEvent[];
+  links: OtlpLink[];
+  status?: { code?: number; message?: string };
+}
+
+export interface OtlpScope {
+  name: string;
+  version?: string;
+}
+
+export interface OtlpResource {
+  attributes: OtlpKeyValue[];
+}
+
+/** A decoded `ExportTraceServiceRequest`. */
+export interface OtlpExportRequest {
+  resourceSpans?: Array<{ resource: OtlpResource; scopeSpans?: Array<{ scope: OtlpScope; spans?: OtlpSpan[] }> }>;
+}
+
+/** Decodes a protobuf body to a plain object: bytes as hex, 64-bit ints as strings, enums as numbers. */
+export function decodeOtlpProto(body: Buffer): OtlpExportRequest {
+  const msg = ExportTraceServiceRequest.decode(body);
+  const obj = ExportTraceServiceRequest.toObject(msg, { longs: String, enums: Number, bytes: String, defaults: false, arrays: true });
+  return hexIds(obj) as OtlpExportRequest;
+}
+
+function hexIds(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(hexIds);
   if (v && typeof v === 'object') {
-    const o: any = {};
-    for (const k of Object.keys(v)) {
-      o[k] = /^(traceId|spanId|parentSpanId)$/.test(k) ? Buffer.from(v[k], 'base64').toString('hex') : hexIds(v[k]);
+    const o: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(v)) {
+      o[k] = /^(traceId|spanId|parentSpanId)$/.test(k) ? Buffer.from(String(value), 'base64').toString('hex') : hexIds(value);
     }
     return o;
   }
@@ -32,7 +79,7 @@ export interface OtlpRequest {
   headers: http.IncomingHttpHeaders;
   body: Buffer;
   /** Decoded request (protobuf: with the official definitions; JSON: JSON.parse), or null if undecodable. */
-  decoded: any;
+  decoded: OtlpExportRequest | null;
   error?: string;
 }
 
@@ -46,8 +93,8 @@ export interface OtlpCollector {
 }
 
 /** All spans of all requests, with their resource attributes and scope. */
-export function spansOf(c: { requests: OtlpRequest[] }): Array<{ span: any; scope: any; resource: any }> {
-  const out: Array<{ span: any; scope: any; resource: any }> = [];
+export function spansOf(c: { requests: OtlpRequest[] }): Array<{ span: OtlpSpan; scope: OtlpScope; resource: OtlpResource }> {
+  const out: Array<{ span: OtlpSpan; scope: OtlpScope; resource: OtlpResource }> = [];
   for (const r of c.requests) {
     for (const rs of r.decoded?.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) out.push({ span, scope: ss.scope, resource: rs.resource });
@@ -57,7 +104,7 @@ export function spansOf(c: { requests: OtlpRequest[] }): Array<{ span: any; scop
 }
 
 /** `[{key, value: {stringValue}}]` -> `{key: value}` (protobuf: numbers as strings for intValue). */
-export function attrs(list: any[] | undefined): Record<string, unknown> {
+export function attrs(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const kv of list ?? []) {
     const v = kv.value ?? {};
@@ -79,7 +126,7 @@ export function startOtlpCollector(respond: OtlpCollector['respond'] = () => ({ 
         try {
           if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
           r.body = body;
-          r.decoded = req.headers['content-type'] === 'application/json' ? JSON.parse(body.toString('utf8')) : decodeOtlpProto(body);
+          r.decoded = req.headers['content-type'] === 'application/json' ? (JSON.parse(body.toString('utf8')) as OtlpExportRequest) : decodeOtlpProto(body);
         } catch (err) {
           r.error = (err as Error).message;
         }

@@ -1,6 +1,6 @@
 import { createOtlpReporter, retryAfterMs, type OtlpReporterConfig, type SpanwiseReporter } from '../../src/export';
 import { SPANWISE_VERSION } from '../../src/export/otlp-mapping';
-import { burst, captureLogger, opentracing, tracerWith, waitFor } from './helpers';
+import { burst, captureLogger, opentracing, tracerWith, waitFor, type JaegerSpan } from './helpers';
 import { attrs, partialSuccessBody, spansOf, startOtlpCollector, type OtlpCollector } from './otlp-helpers';
 
 describe('OTLP/HTTP exporter', () => {
@@ -18,7 +18,7 @@ describe('OTLP/HTTP exporter', () => {
   }
 
   /** A server span with a 128-bit trace id, an error, a plain log, and a child with FOLLOWS_FROM and extra references. */
-  function sampleTrace(reporter: SpanwiseReporter, traceId128bit = true): { server: any; child: any; other: any } {
+  function sampleTrace(reporter: SpanwiseReporter, traceId128bit = true): { server: JaegerSpan; child: JaegerSpan; other: JaegerSpan } {
     const tracer = tracerWith(reporter, 'otlp-svc', { traceId128bit, tags: { 'deploy.env': 'test' } });
     const server = tracer.startSpan('GET /users/:id', { startTime: 1_700_000_000_123.456 });
     server.setTag('span.kind', 'server');
@@ -341,8 +341,8 @@ describe('OTLP/HTTP exporter', () => {
 
   test('bad settings fail with the setting named', () => {
     expect(() => createOtlpReporter({ endpoint: 'ftp://x' })).toThrow(/endpoint/);
-    expect(() => createOtlpReporter({ protocol: 'grpc' as any })).toThrow(/protocol/);
-    expect(() => createOtlpReporter({ compression: 'br' as any })).toThrow(/compression/);
-    expect(() => createOtlpReporter({ attributeNaming: 'x' as any })).toThrow(/attributeNaming/);
+    expect(() => createOtlpReporter({ protocol: 'grpc' as OtlpReporterConfig['protocol'] })).toThrow(/protocol/);
+    expect(() => createOtlpReporter({ compression: 'br' as OtlpReporterConfig['compression'] })).toThrow(/compression/);
+    expect(() => createOtlpReporter({ attributeNaming: 'x' as OtlpReporterConfig['attributeNaming'] })).toThrow(/attributeNaming/);
   });
 });

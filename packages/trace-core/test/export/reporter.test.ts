@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'child_process';
 import * as path from 'path';
-import { createReporter, DEFAULTS, SpanwiseReporter, UdpSender } from '../../src/export';
+import { createReporter, DEFAULTS, SpanwiseReporter, UdpSender, type JaegerSpanLike, type ReporterConfig } from '../../src/export';
 import { burst, captureLogger, jaeger, memoryTracer, startReceiver, tracerWith, waitFor } from './helpers';
 
 const pkgDir = path.resolve(__dirname, '../..');
@@ -25,7 +25,7 @@ describe('SpanwiseReporter lifecycle', () => {
       expect(rx.batches[0].process.serviceName).toBe('init-svc');
       expect(reporter.stats()).toMatchObject({ reported: 777, sent: 777, pending: { spans: 0, bytes: 0 } });
       // after close: counted, not thrown
-      expect(() => reporter.report({} as any)).not.toThrow();
+      expect(() => reporter.report({} as JaegerSpanLike)).not.toThrow();
       expect(reporter.stats().dropped.queueFull).toBe(1);
       await reporter.close(); // idempotent
     } finally {
@@ -89,7 +89,7 @@ describe('SpanwiseReporter lifecycle', () => {
       [{ endpoint: 'http://c:14268/api/traces', user: 'u', password: 'p', token: 't' }, /token/],
       [{ logger: { info() {} } }, /logger/],
     ];
-    for (const [config, re] of bad) expect(() => createReporter(config as any)).toThrow(re);
+    for (const [config, re] of bad) expect(() => createReporter(config as ReporterConfig)).toThrow(re);
     // HTTP allows bigger messages than UDP
     const ok = createReporter({ endpoint: 'http://127.0.0.1:1/api/traces', maxPacketSize: 4 * 1024 * 1024 });
     expect(ok).toBeInstanceOf(SpanwiseReporter);

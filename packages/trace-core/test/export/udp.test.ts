@@ -46,7 +46,7 @@ describe('SpanwiseReporter over real UDP', () => {
     expect(st.bytes).toBe(rx.packetSizes.reduce((a, b) => a + b, 0));
     expect(rx.batches[0].process.serviceName).toBe('burst-svc');
     // the process tags jaeger-client passes through setProcess() are in every packet
-    const processTagKeys = rx.batches[0].process.tags.map((t: any) => t.key);
+    const processTagKeys = rx.batches[0].process.tags.map((t) => t.key);
     expect(processTagKeys).toEqual(expect.arrayContaining(['jaeger.version', 'hostname', 'ip', 'client-uuid']));
     const sample = normSpan(rx.spans[123]);
     expect(sample.tags).toEqual(
