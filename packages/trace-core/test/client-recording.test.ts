@@ -14,7 +14,7 @@ import {
   withSpan,
   type ErrorRecording,
 } from '../src';
-import { initInMemory } from './support';
+import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
 
 interface Recorded {
   tags: Record<string, unknown>;
@@ -60,7 +60,7 @@ describe('peer tags', () => {
 
 describe('startClientCall', () => {
   it('a client span with the shared tags, a child of the active span; none outside a trace', () => {
-    initInMemory();
+    inMemoryTracer();
     const tags = clientTags('db', serverPeer({ host: 'db' }, 3306));
     const span = childSpan('SELECT t', tags);
     expect(recorded(span).tags).toMatchObject({ 'span.kind': 'client', component: 'db', 'peer.hostname': 'db', 'peer.port': 3306, 'peer.address': 'db:3306' });
@@ -69,7 +69,7 @@ describe('startClientCall', () => {
   });
 
   it('does no tag work for an unsampled span', () => {
-    initInMemory({ sampler: { type: 'const', param: 0 } });
+    inMemoryTracer({ sampler: { type: 'const', param: 0 } });
     let reads = 0;
     const tags = {
       get component() {
@@ -79,7 +79,7 @@ describe('startClientCall', () => {
     };
     childSpan('SELECT t', tags);
     expect(reads).toBe(0);
-    initInMemory();
+    inMemoryTracer();
     childSpan('SELECT t', tags);
     expect(reads).toBe(1);
   });
@@ -89,7 +89,7 @@ describe('ending a client call', () => {
   const errors: ErrorRecording = { maskMessage: maskQuoted, fields: (error) => ({ 'db.error.code': (error as { code?: string }).code }) };
 
   it('ends once whichever way comes first; the error flag and log follow the OpenTracing convention, masked', () => {
-    const memory = initInMemory();
+    const memory = inMemoryTracer();
     const call = new ClientCall(childSpan(), errors);
     const error = Object.assign(new RangeError("Duplicate entry 'hunter2' for key 'k'"), { code: 'ER_DUP_ENTRY', sql: "INSERT 'hunter2'" });
     expect(call.end(error)).toBe(true);
@@ -107,20 +107,20 @@ describe('ending a client call', () => {
   });
 
   it('a success records no error; null and undefined are no error', () => {
-    const memory = initInMemory();
+    const memory = inMemoryTracer();
     endClientSpan(childSpan(), null, errors);
     new ClientCall(childSpan()).end(undefined);
     for (const span of memory.spans) expect(recorded(span)).toEqual({ tags: expect.not.objectContaining({ error: true }), logs: [] });
   });
 
   it('extra fields join the error log', () => {
-    const memory = initInMemory();
+    const memory = inMemoryTracer();
     endClientSpan(childSpan(), new Error('not found'), undefined, { 'http.status_code': 404 });
     expect(recorded(memory.spans[0]).logs[0]).toMatchObject({ message: 'not found', 'http.status_code': 404 });
   });
 
   it('an unsampled span gets no masking or field work', () => {
-    initInMemory({ sampler: { type: 'const', param: 0 } });
+    inMemoryTracer({ sampler: { type: 'const', param: 0 } });
     const span = childSpan();
     let work = 0;
     recordClientError(span, new Error("'x'"), { maskMessage: (m) => (work++, m), fields: () => (work++, {}) });

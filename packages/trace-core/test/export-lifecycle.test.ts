@@ -23,14 +23,7 @@ describe('exporter: spans finished before any kind of exit are delivered (real p
 });
 
 describe('exporter: flushing at exit has one owner, init()\'s flushOnExit (real processes, UDP)', () => {
-  let agent: AgentReceiver;
-  beforeEach(async () => {
-    agent = await startAgent({ port: 0 });
-  });
-  afterEach(async () => {
-    await stopAllApps();
-    await agent.close();
-  });
+  const agent = useAgent({ scope: 'test' });
 
   const kinds: Array<[string, { code: number | null; signal: string | null }]> = [
     ['natural', { code: 0, signal: null }],

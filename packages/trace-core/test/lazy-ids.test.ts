@@ -1,6 +1,6 @@
 import { extractContext, getTracer } from '../src';
 import { startSpan } from '../src/spans';
-import { initInMemory } from './support';
+import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
 
 /** What these tests read of jaeger-client's SpanContext and its sampling state. */
 interface JaegerContext {
@@ -21,7 +21,7 @@ const hexOf = (id: Buffer) => id.toString('hex').replace(/^0+/, '');
 
 describe('root span contexts build id strings only when read', () => {
   it('a root span holds binary ids; its strings are built on first read and match the ids', () => {
-    initInMemory();
+    inMemoryTracer();
     const context = jaegerContext(startSpan('root', undefined, undefined, undefined).context());
     expect(context._traceIdStr ?? null).toBeNull();
     expect(context._spanIdStr ?? null).toBeNull();
@@ -31,7 +31,7 @@ describe('root span contexts build id strings only when read', () => {
   });
 
   it('spans of the global tracer without parent take the same path, with 128-bit trace ids when configured', () => {
-    initInMemory({ traceId128bit: true });
+    inMemoryTracer({ traceId128bit: true });
     const context = jaegerContext(getTracer().startSpan('root', { childOf: null as unknown as undefined }).context());
     expect(context._spanIdStr ?? null).toBeNull();
     expect(context.traceId.length).toBe(16);
@@ -39,7 +39,7 @@ describe('root span contexts build id strings only when read', () => {
   });
 
   it("jaeger-client's sampler still decides and tags the root, and its sampling state still knows the local root", () => {
-    const memory = initInMemory({ sampler: { type: 'const', param: 1 } });
+    const memory = inMemoryTracer({ sampler: { type: 'const', param: 1 } });
     const root = startSpan('root', undefined, undefined, undefined);
     const child = startSpan('child', root.context(), undefined, undefined);
     const rootContext = jaegerContext(root.context());
@@ -55,7 +55,7 @@ describe('root span contexts build id strings only when read', () => {
   });
 
   it("a caller's context read from traceparent reads its id strings when asked, and is its trace's local root", () => {
-    initInMemory();
+    inMemoryTracer();
     const caller = jaegerContext(extractContext({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }));
     expect(caller._spanIdStr ?? null).toBeNull();
     expect(caller.toSpanId()).toBe('f067aa0ba902b7');
