@@ -6,8 +6,8 @@ import { init, resetForTests, setReporterFactory, startServerSpan, type RequestR
  * The one in-memory tracer of the tests: a real jaeger-client tracer (core's init with `options`) whose finished spans
  * are kept in `spans`, for in-process tests of span logic.
  */
-export function inMemoryTracer(options: SpanwiseOptions = {}): { spans: any[] } { // eslint-disable-line @typescript-eslint/no-explicit-any
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+export function inMemoryTracer(options: SpanwiseOptions = {}): { spans: any[] } { // eslint-disable-line @typescript-eslint/no-explicit-any -- jaeger-client's spans are untyped
+   
   const { InMemoryReporter } = require('jaeger-client');
   const memory = new InMemoryReporter();
   memory.flush = (callback?: () => void) => callback?.();
@@ -28,5 +28,5 @@ export function tracedRequest(component: string): { req: http.IncomingMessage; r
 }
 
 /** Parent span id of a jaeger-client span, hex. */
-export const parentOf = (span: any): string | null => span.context().parentId?.toString('hex') ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
-export const idOf = (span: any): string => span.context().spanId.toString('hex'); // eslint-disable-line @typescript-eslint/no-explicit-any
+export const parentOf = (span: any): string | null => span.context().parentId?.toString('hex') ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any -- jaeger-client's spans are untyped
+export const idOf = (span: any): string => span.context().spanId.toString('hex'); // eslint-disable-line @typescript-eslint/no-explicit-any -- jaeger-client's spans are untyped

@@ -21,9 +21,9 @@ import * as pino from '@spanwise/trace-pino';
 import * as winston from '@spanwise/trace-winston';
 import { inMemoryTracer } from '../in-memory-tracer';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const subset = require('semver/ranges/subset') as (sub: string, dom: string) => boolean;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const validRange = require('semver/ranges/valid') as (range: string) => string | null;
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -165,7 +165,7 @@ describe('wrappers that outlive unpatch() call the original, with no span', () =
   }
 
   it('@spanwise/trace-http: http.request', async () => {
-    const request = jest.fn(() => Object.assign(new EventEmitter(), { setHeader: () => undefined, getHeader: () => undefined }));
+    const request = jest.fn((_options: object) => Object.assign(new EventEmitter(), { setHeader: () => undefined, getHeader: () => undefined }));
     const httpModule = { request, get: request };
     http.instrumentation.hooks[0].patch(httpModule as never, info('http', process.versions.node));
     const wrapper = httpModule.request;
@@ -218,7 +218,7 @@ describe('wrappers that outlive unpatch() call the original, with no span', () =
 });
 
 describe("the request entry point shared by trace-http's server side and trace-fastify", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const nodeHttp = require('http') as typeof import('http');
   const emitWrapped = () => (nodeHttp.Server.prototype.emit as { __spanwise?: boolean }).__spanwise === true;
 

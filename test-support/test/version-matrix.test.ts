@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
 import { versionFixtures } from '../each-version';
-import { declaredRanges, libraryRanges, versionsDoc, type MatrixTarget as Target, type VersionMatrix as Matrix } from '../version-ranges';
+import { libraryRanges, versionsDoc, type MatrixTarget as Target, type VersionMatrix as Matrix } from '../version-ranges';
 
 const ROOT = path.resolve(__dirname, '../..');
 const matrix = JSON.parse(fs.readFileSync(path.join(ROOT, 'test-support/version-matrix.json'), 'utf8')) as Matrix;

@@ -54,7 +54,7 @@ let cached: AgentThrift | undefined;
 function thrift(): AgentThrift {
   if (!cached) {
     // thriftrw ships no type declarations.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- thriftrw is loaded on the first binary packet (untyped)
     const { Thrift } = require('thriftrw') as { Thrift: new (opts: object) => AgentThrift };
     cached = new Thrift({ entryPoint: agentThriftPath(), allowFilesystemAccess: true, allowOptionalArguments: true });
   }

@@ -302,7 +302,7 @@ export function decodeOtlpProtobuf(body: Buffer): DecodedSpan[] {
 
 // ------------------------------------------------------------------------------------------ JSON
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- OTLP/JSON bodies from any sender, checked field by field below */
 function jsonValue(v: any): TagValue {
   if (!v || typeof v !== 'object') return '';
   if ('stringValue' in v) return String(v.stringValue);

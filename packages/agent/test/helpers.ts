@@ -3,9 +3,9 @@ import * as dgram from 'dgram';
 import type { Tracer } from 'opentracing';
 import * as path from 'path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { Thrift } = require('thriftrw');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 export const jaeger = require('jaeger-client');
 
 /** jaeger-client has no types: the part of its tracer the tests use. */

@@ -1,6 +1,6 @@
 import { startAgent, type AgentReceiver, type DecodedSpan } from '@spanwise/agent';
 import { createOtlpReporter } from '@spanwise/trace-core/dist/export';
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const jaeger = require('jaeger-client');
 import { execFile } from 'child_process';
 import * as path from 'path';

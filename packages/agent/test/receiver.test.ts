@@ -1,5 +1,5 @@
 import { startAgent, normalizeId, type AgentReceiver, type DecodedSpan } from '@spanwise/agent';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const opentracing = require('opentracing');
 import type { Span } from 'opentracing';
 import { closeTracer, encodeBinaryEmitBatch, i64, jaeger, sendUdp, silentLogger, udpTracer, type JaegerTracer } from './helpers';

@@ -35,7 +35,7 @@ export function registerEsmHooks(modules: string[], listener: ImportListener): b
     loaderRegistered = true;
   }
   hook?.unhook();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the ESM hooks load only when an app uses --import
   const { Hook } = require('import-in-the-middle') as { Hook: new (modules: string[], fn: ImportListener) => HookHandle };
   hook = new Hook(modules, (namespace, name, baseDir, format) => {
     try {

@@ -7,7 +7,7 @@ import type { AutoInstrumentOptions, HttpAutoOptions, InstrumentationName } from
  * definition declares where it hooks (`hooks`: modules, files, version ranges), so nothing here knows a library's
  * internals. Adding a library is one line.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- literal requires so bundlers see each package, loaded only when enabled */
 
 /** What every instrumentation package exports. */
 interface Defines {

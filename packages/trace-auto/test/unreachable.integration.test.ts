@@ -10,7 +10,7 @@ import { script, serverSpans, sleep, withRegister } from './helpers';
  * sane latency, keep its memory bounded by the exporter's queue, count and log (rate-limited) what it drops, and
  * deliver again once Jaeger is back.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const autocannon = require('autocannon') as (options: object) => Promise<LoadResult>;
 
 interface LoadResult {

@@ -13,7 +13,7 @@ import { setEntryMiddleware as setKoaEntry, wrapHandleRequest } from '../../trac
 import type { KoaMiddleware } from '../../trace-koa/src/types';
 import { inMemoryTracer } from '../../../test-support/in-memory-tracer';
 
-type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- jest mocks of library functions of any signature
 
 const enableExpress = (middleware: ExpressMiddleware) => setExpressEntry(middleware);
 const disableExpress = () => setExpressEntry(undefined);
@@ -199,7 +199,7 @@ describe('Koa handleRequest wrapper', () => {
     });
     const koaApp = { name: 'koa app' };
     const ctx = { path: '/' };
-    const composed = jest.fn(async () => {
+    const composed = jest.fn(async (_ctx: unknown) => {
       order.push('app');
       return 'composed';
     });

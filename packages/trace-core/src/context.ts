@@ -38,7 +38,7 @@ export function withSpan(span: Span | undefined, fn: (...args: unknown[]) => unk
 }
 
 /** `fn.apply(thisArg, args)` with `span` active, allocating no closure (for per-event hot paths). */
-export function runInSpan(span: Span, fn: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+export function runInSpan(span: Span, fn: (...args: never[]) => unknown, thisArg: unknown, args: ArrayLike<unknown>): unknown {
   return storage.run(span, Reflect.apply, fn, thisArg, args);
 }
 
@@ -59,7 +59,7 @@ const kBoundListeners = Symbol('spanwise.boundListeners');
 const ADD_METHODS = ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener'] as const;
 const REMOVE_METHODS = ['off', 'removeListener'] as const;
 
-type BoundEmitter = EventEmitter & { [kBoundListeners]?: WeakMap<Function, Function> };
+type BoundEmitter = EventEmitter & { [kBoundListeners]?: WeakMap<Listener, Listener> };
 type Listener = (...args: unknown[]) => void;
 
 /** Shadow `emitter[method]` with one that hands the original `mapListener(listener)` instead of the listener. */
@@ -70,7 +70,7 @@ function replaceListenerMethod(emitter: EventEmitter, method: (typeof ADD_METHOD
     configurable: true,
     writable: true,
     value: function (this: EventEmitter, event: string | symbol, listener: Listener) {
-      return (original as Function).call(this, event, typeof listener === 'function' ? mapListener(listener) : listener);
+      return (original as (this: EventEmitter, ...args: unknown[]) => unknown).call(this, event, typeof listener === 'function' ? mapListener(listener) : listener);
     },
   });
 }
@@ -82,7 +82,7 @@ function replaceListenerMethod(emitter: EventEmitter, method: (typeof ADD_METHOD
 export function bindEmitterToContext<E extends EventEmitter>(emitter: E, span: Span | undefined = getActiveSpan()): E {
   const target = emitter as BoundEmitter;
   if (!target || typeof target.on !== 'function' || span === undefined || target[kBoundListeners]) return emitter;
-  const bound = new WeakMap<Function, Function>();
+  const bound = new WeakMap<Listener, Listener>();
   Object.defineProperty(target, kBoundListeners, { value: bound, configurable: true });
   const wrappedOf = (listener: Listener): Listener => {
     let wrapped = bound.get(listener) as Listener | undefined;

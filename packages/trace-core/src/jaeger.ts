@@ -8,7 +8,7 @@ import type { TraceParts } from './propagation/ids';
 /**
  * Everything that knows jaeger-client's internals lives here, so no jaeger-client type reaches the public API.
  */
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- jaeger-client is untyped and loaded with the first span */
 interface JaegerModules {
   jaeger: any;
   SpanContext: any;

@@ -59,7 +59,7 @@ export interface RequestRecord {
   options: ServerSpanOptions;
   finished: boolean;
   /** Reads the route when the span ends (frameworks whose router matches after the adapter ran); see `resolveRouteAtEnd`. */
-  routeResolver?: (source: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  routeResolver?: (source: any) => string | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any -- each framework passes its own request object
   routeSource?: unknown;
   /** When the app called `res.end()`: the span's end (wall-clock ms), taken before the response's bytes go out. */
   endTime?: number;

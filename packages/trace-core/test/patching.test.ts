@@ -12,7 +12,7 @@ function fakePackage(root: string, name: string, version: string): void {
 
 describe('patching framework (require-in-the-middle + require.cache + shimmer)', () => {
   let root: string;
-  let result: any;
+  let result: Record<string, unknown>;
   let output: string;
 
   beforeAll(async () => {

@@ -13,7 +13,7 @@ import { endRequestSpan, resolveOptions, startRequestSpan } from './utils';
  * request makes no second client span, and internal requests (7's product check, sniffing) make none.
  */
 
-type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the client's methods, wrapped as they are
 interface TransportClass {
   prototype: object;
 }

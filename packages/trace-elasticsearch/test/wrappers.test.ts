@@ -9,7 +9,7 @@ import { flush, getActiveSpan, getTracer, init, isTracingSuppressed, withSpan } 
 import { spansUntilMarker, useAgent, type DecodedSpan } from '../../../test-support';
 import { patch, patchLegacyTransportClass, patchTransportClass, unpatch, unpatchLegacyTransportClass, unpatchTransportClass } from '../src/instrumentation';
 
-type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- stand-ins of the client's methods of any signature
 const agent = useAgent();
 let parent: Span;
 

@@ -7,7 +7,7 @@ import { COMPONENT, routeOf } from './utils';
 
 // fastify-plugin only tags the function (skip-override, name, version range): the same at run time for
 // Fastify 4 and 5; its majors differ in their TypeScript types, which Spanwise does not use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- fastify-plugin is CommonJS with no default export
 const fastifyPlugin = require('fastify-plugin') as (fn: FastifyTracePlugin, meta: { fastify: string; name: string }) => FastifyTracePlugin;
 
 /**

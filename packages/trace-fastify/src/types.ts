@@ -28,7 +28,7 @@ export interface FastifyReplyLike {
 }
 
 export type HookDone = (error?: unknown) => void;
-export type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Fastify's hooks and handlers of any signature
 
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {

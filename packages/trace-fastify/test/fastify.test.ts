@@ -3,8 +3,7 @@
  * version matrix (lowest and latest of 4 and 5),
  * its spans decoded from the UDP packets jaeger-client sends.
  */
-import * as path from 'path';
-import { childrenOf, errorLog, httpGet, ROOT, startApp, traceSpans, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
+import { childrenOf, errorLog, httpGet, startApp, traceSpans, tracingEnv, useAgent, type DecodedSpan, type RunningApp } from '../../../test-support';
 import { describeEachVersion } from '../../../test-support/each-version';
 import { serverConformanceTests } from '../../../test-support/server-conformance';
 import { randomHex, serverSpanOf, slowPost, uniquePath } from '../../../test-support/server-spans';

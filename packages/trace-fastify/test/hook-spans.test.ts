@@ -5,7 +5,7 @@ import { wrapHook } from '../src/utils';
 import { idOf, inMemoryTracer, parentOf, tracedRequest } from '../../../test-support/in-memory-tracer';
 
 describe('wrapHook on a traced request', () => {
-  let memory: { spans: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let memory: { spans: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any -- jaeger-client's spans are untyped
   beforeEach(() => {
     memory = inMemoryTracer();
   });

@@ -10,7 +10,7 @@ type RequestFunction = (...args: unknown[]) => unknown;
 
 function tracedRequest(original: RequestFunction, component: HttpComponent): RequestFunction {
   return function (this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
+     
     const args = arguments as unknown as unknown[];
     const traced = startHttpCall(component, args, instrumentation.options);
     if (!traced) return original.apply(this, args);

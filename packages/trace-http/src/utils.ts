@@ -151,7 +151,7 @@ export class HttpCall extends ClientCall {
    */
   private interceptEmit(emitter: { emit: (event: string | symbol, ...args: unknown[]) => boolean }, onEvent: (event: string | symbol, arg: unknown) => void): void {
     const emit = emitter.emit;
-    const call = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    const call = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the call is read by a function-style listener whose own this is the request
     emitter.emit = function (this: unknown, event: string | symbol, arg?: unknown): boolean {
       if (!call.done) {
         try {
@@ -160,7 +160,7 @@ export class HttpCall extends ClientCall {
           reportFault('http client events', error);
         }
       }
-      // eslint-disable-next-line prefer-rest-params
+       
       return emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
     };
   }

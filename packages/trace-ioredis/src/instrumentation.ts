@@ -2,9 +2,9 @@ import type { Span } from 'opentracing';
 import { defineInstrumentation, optionKeys, optionRules } from '@spanwise/trace-core';
 import { ClientCall, finishSpan, getActiveSpan, reportFault, unwrapMethod, withSpan } from '@spanwise/trace-core';
 import type { ClientLike, CommandLike, IoredisTracingOptions, PipelineLike } from './types';
-import { addNodePeer, endPipeline, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan, type ResolvedOptions } from './utils';
+import { addNodePeer, endPipeline, redisCall, resolveOptions, startCommandSpan, startConnectSpan, startPipelineSpan } from './utils';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- ioredis internals (commands, pipelines) are untyped: wrappers pass their arguments as they come */
 type AnyFunction = (...args: any[]) => any;
 type Constructor = { prototype: object } | undefined;
 interface IoredisExports {

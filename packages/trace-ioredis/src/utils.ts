@@ -99,7 +99,7 @@ export function commandStatement(name: string, command: CommandLike, options: Re
 
 /** The command's keys as ioredis knows them from the Redis command table; none for AUTH, HELLO, CLIENT... */
 function keysOf(command: CommandLike): string[] {
-  let keys: unknown[] = [];
+  let keys: unknown[];
   try {
     keys = typeof command.getKeys === 'function' ? command.getKeys() : [];
   } catch {

@@ -1,7 +1,7 @@
 import { clientTags, commandName, commandStatement, resolveOptions } from '../src/utils';
 
 // The real Command class (pure logic: no patching, no connection), so key extraction is ioredis's own.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { Command } = require('ioredis') as { Command: new (name: string, args?: unknown[]) => { name: string; getKeys(): unknown[] } };
 
 const keyed = resolveOptions();

@@ -3,9 +3,9 @@ import { defineInstrumentation, optionKeys, optionRules, type PatchDefinition } 
 import { bindEmitterToContext, bindToContext, getActiveSpan, isRecording, reportFault, unwrapMethod, type ClientCall } from '@spanwise/trace-core';
 import type { EventEmitter } from 'events';
 import type { CommandLike, ConnectionConfigLike, ConnectionLike, Mysql2TracingOptions, PoolLike, PreparedStatementLike } from './types';
-import { endPoolWait, recordUnsentStatement, resolveOptions, startPoolWait, startStatementSpan, statementCall, withTraceComment, type ResolvedOptions } from './utils';
+import { endPoolWait, recordUnsentStatement, resolveOptions, startPoolWait, startStatementSpan, statementCall, withTraceComment } from './utils';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any -- mysql2 internals (commands, pools) are untyped: wrappers pass their arguments as they come */
 type AnyFunction = (...args: any[]) => any;
 
 /**

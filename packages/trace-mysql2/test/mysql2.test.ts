@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(() => stopServers());
 
-type Result = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Result = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the JSON a scenario process printed
 
 const run = (fixture: string, scenario: string, extra: Record<string, string> = {}) =>
   runScenario<Result>(SCRIPT, { ...tracingEnv(agent, SERVICE), MYSQL_URL: db.url, FIXTURE_DIR: path.join(ROOT, fixture), SCENARIO: scenario, ...extra }, 45000);

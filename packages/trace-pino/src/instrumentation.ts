@@ -27,7 +27,7 @@ export const instrumentation = defineInstrumentation({
 });
 
 function pinoSymbols(basedir: string): PinoSymbols {
-  const symbols = require(path.join(basedir, 'lib', 'symbols.js')) as Partial<PinoSymbols>; // eslint-disable-line @typescript-eslint/no-require-imports
+  const symbols = require(path.join(basedir, 'lib', 'symbols.js')) as Partial<PinoSymbols>; // eslint-disable-line @typescript-eslint/no-require-imports -- pino's own symbols, from the copy being patched
   if (typeof symbols.asJsonSym !== 'symbol' || typeof symbols.chindingsSym !== 'symbol') throw new Error('pino without asJsonSym/chindingsSym');
   return symbols as PinoSymbols;
 }

@@ -3,7 +3,7 @@
  * jest, @sinonjs/fake-timers) replace the globals and the `timers` module's exports; calling them at call
  * time would park the exporter's drain on a fake clock and stall export for the rest of the process.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- timers captured with require at load, before an app's fake timers */
 const timers = require('timers') as typeof import('timers');
 
 export const setTimeoutReal: typeof setTimeout = timers.setTimeout;

@@ -111,7 +111,7 @@ type MinVersion = (range: string) => { compare(other: unknown): number } | null;
 
 /** `a || b`, lowest first, without ranges another one covers (`>=4.0.0 <5` inside `>=4.0.0 <6`). Loads semver: for tools only. */
 function unionOf(list: string[]): string {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded when first needed, not at startup */
   const subset = require('semver/ranges/subset') as Subset;
   const minVersion = require('semver/ranges/min-version') as MinVersion;
   /* eslint-enable @typescript-eslint/no-require-imports */

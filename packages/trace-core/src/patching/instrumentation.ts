@@ -13,7 +13,7 @@ let satisfies: Satisfies | undefined;
  */
 export function satisfiesVersion(version: string, range: string): boolean {
   if (range === '*' && version !== '') return true;
-  satisfies ??= require('semver/functions/satisfies') as Satisfies; // eslint-disable-line @typescript-eslint/no-require-imports
+  satisfies ??= require('semver/functions/satisfies') as Satisfies; // eslint-disable-line @typescript-eslint/no-require-imports -- semver loads on the first check, not at startup
   return satisfies(version, range, { includePrerelease: true });
 }
 
@@ -70,6 +70,7 @@ export class Instrumentation {
     for (const definition of this.definitions) {
       if (isBuiltin(definition.module)) {
         // Builtins are singletons: patch the one instance; ESM named imports see it after the sync.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the builtin a definition names, loaded when enabled
         this.apply(definition, require(definition.module) as unknown, { name: definition.module, basedir: '', version: process.versions.node });
         syncBuiltinESMExports();
         continue;

@@ -4,7 +4,7 @@ import * as shimmer from 'shimmer';
  * shimmer with the guarantees every patch relies on: wrapping twice is a no-op, unwrapping restores the
  * original, and a missing or non-function target is skipped (another version of the library).
  */
-export type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a wrapper takes any library function as it is
 type Wrapped = AnyFunction & { __wrapped?: boolean; __original?: AnyFunction; __spanwise?: boolean };
 
 export function isWrapped(fn: unknown): boolean {

@@ -45,7 +45,7 @@ export function maskWith(sql: string, d: SqlDialect): string {
   let trailingWordAt = -1;
   while (i < n) {
     const c = sql[i];
-    let end = i;
+    let end: number;
     if (SPACE.test(c)) {
       out += c;
       i++;
