@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Span as OtSpan, SpanContext as OtSpanContext, SpanOptions, Tracer as OtTracer } from 'opentracing';
 import type { JaegerSpanLike } from '../../src/export';
+import type { RawSpan, RawSpanRef, RawTag } from '../../../agent/src/decode';
 
 export const jaeger = require('jaeger-client');
 export const opentracing = require('opentracing');
@@ -26,44 +27,14 @@ export const jaegerThrift = new Thrift({
   allowOptionalArguments: true,
 });
 
-/** A thriftrw-decoded Jaeger `Tag`: only the value field named by vType is meant to be set. */
-export interface ThriftTag {
-  key: string;
-  vType: string;
-  vStr?: string | null;
-  vDouble?: number | null;
-  vBool?: boolean | null;
-  vLong?: Buffer | null;
-  vBinary?: Buffer | null;
-}
-
+/** thriftrw-decoded Jaeger structures, as the agent's decoder reads them; the tests read the lists as always present. */
+export type ThriftTag = RawTag;
+export type ThriftSpanRef = RawSpanRef;
 export interface ThriftLog {
   timestamp: Buffer;
   fields: ThriftTag[];
 }
-
-export interface ThriftSpanRef {
-  refType: string;
-  traceIdLow: Buffer;
-  traceIdHigh: Buffer;
-  spanId: Buffer;
-}
-
-/** A thriftrw-decoded Jaeger `Span` (64-bit fields as 8-byte buffers; the lists are null when absent on the wire). */
-export interface ThriftSpan {
-  traceIdLow: Buffer;
-  traceIdHigh: Buffer;
-  spanId: Buffer;
-  parentSpanId: Buffer;
-  operationName: string;
-  references: ThriftSpanRef[];
-  flags: number;
-  startTime: Buffer;
-  duration: Buffer;
-  tags: ThriftTag[];
-  logs: ThriftLog[];
-}
-
+export type ThriftSpan = Omit<RawSpan, 'references' | 'tags' | 'logs'> & { references: ThriftSpanRef[]; tags: ThriftTag[]; logs: ThriftLog[] };
 export interface ThriftProcess {
   serviceName: string;
   tags: ThriftTag[];
@@ -344,4 +315,16 @@ export function captureLogger(): { info: string[]; warn: string[]; error: string
     error: (m) => void error.push(m),
   };
   return { info, warn, error, logger };
+}
+
+/** Registers an afterEach that closes everything `track(x)` was given in the test (servers, reporters), newest first. */
+export function closeAfterEach(): <T extends { close(): Promise<void> }>(x: T) => T {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+  return (x) => {
+    open.push(x);
+    return x;
+  };
 }

@@ -1,15 +1,8 @@
 import { createReporter, type ReporterConfig, type SpanwiseReporter } from '../../src/export';
-import { burst, captureLogger, normSpan, startCollector, tracerWith, waitFor, type Collector, type ThriftSpan } from './helpers';
+import { burst, captureLogger, normSpan, startCollector, tracerWith, waitFor, type Collector, type ThriftSpan, closeAfterEach } from './helpers';
 
 describe('SpanwiseReporter over real HTTP', () => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => {
-    open.push(x);
-    return x;
-  };
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
+  const track = closeAfterEach();
 
   function reporterFor(c: Collector, extra: ReporterConfig = {}): SpanwiseReporter {
     return track(createReporter({ endpoint: c.url, logger: captureLogger().logger, retryBackoffMs: 20, ...extra }));

@@ -1,5 +1,5 @@
 import { createReporter, DEFAULT_SPAN_LIMITS, truncateStack, truncateValue, type SpanwiseReporter } from '../../src/export';
-import { captureLogger, startReceiver, tracerWith, waitFor, type JaegerTracer, type Receiver, type ThriftSpan, type ThriftTag } from './helpers';
+import { captureLogger, startReceiver, tracerWith, waitFor, type JaegerTracer, type Receiver, type ThriftSpan, type ThriftTag, closeAfterEach } from './helpers';
 
 /** Decoded thriftrw tags as a key -> value map (string, number or boolean). */
 function tagsOf(list: ThriftTag[] | null | undefined): Record<string, unknown> {
@@ -15,14 +15,7 @@ function named(spans: ThriftSpan[], operationName: string): ThriftSpan {
 }
 
 describe('span size limits: long values are cut, a span over the packet size is shortened, not dropped (real UDP)', () => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => {
-    open.push(x);
-    return x;
-  };
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
+  const track = closeAfterEach();
 
   function reporterFor(rx: Receiver, extra: Record<string, unknown> = {}): SpanwiseReporter {
     return track(createReporter({ agentHost: '127.0.0.1', agentPort: rx.port, logger: captureLogger().logger, ...extra }));

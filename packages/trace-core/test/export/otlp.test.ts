@@ -1,17 +1,10 @@
 import { createOtlpReporter, retryAfterMs, type OtlpReporterConfig, type SpanwiseReporter } from '../../src/export';
 import { SPANWISE_VERSION } from '../../src/export/otlp-mapping';
-import { burst, captureLogger, opentracing, tracerWith, waitFor, type JaegerSpan } from './helpers';
+import { burst, captureLogger, opentracing, tracerWith, waitFor, type JaegerSpan, closeAfterEach } from './helpers';
 import { attrs, partialSuccessBody, spansOf, startOtlpCollector, type OtlpCollector } from './otlp-helpers';
 
 describe('OTLP/HTTP exporter', () => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => {
-    open.push(x);
-    return x;
-  };
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
+  const track = closeAfterEach();
 
   function reporterFor(c: OtlpCollector, extra: OtlpReporterConfig = {}): SpanwiseReporter {
     return track(createOtlpReporter({ endpoint: c.url, logger: captureLogger().logger, retryBackoffMs: 20, ...extra }));
@@ -252,10 +245,9 @@ describe('OTLP/HTTP exporter', () => {
   });
 
   test('collector down, then back: drops counted while down, delivery resumes, memory bounded', async () => {
-    const probe = track(await startOtlpCollector());
+    const probe = await startOtlpCollector();
     const port = Number(new URL(probe.url).port);
     await probe.close();
-    open.pop();
     const log = captureLogger();
     const reporter = track(
       createOtlpReporter({ endpoint: `http://127.0.0.1:${port}/v1/traces`, maxRetries: 1, retryBackoffMs: 10, maxQueueSpans: 500, logger: log.logger }),

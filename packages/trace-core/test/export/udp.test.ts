@@ -8,17 +8,11 @@ import {
   tracerWith,
   waitFor,
   type Receiver,
+  closeAfterEach,
 } from './helpers';
 
 describe('SpanwiseReporter over real UDP', () => {
-  const open: Array<{ close(): Promise<void> }> = [];
-  const track = <T extends { close(): Promise<void> }>(x: T): T => {
-    open.push(x);
-    return x;
-  };
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
+  const track = closeAfterEach();
 
   function reporterFor(rx: { port: number }, extra: Record<string, unknown> = {}): SpanwiseReporter {
     return track(createReporter({ agentHost: '127.0.0.1', agentPort: rx.port, logger: captureLogger().logger, ...extra }));
