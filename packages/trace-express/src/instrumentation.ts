@@ -94,7 +94,7 @@ function layerPatch(handleRequest: string, handleError: string): Pick<PatchDefin
   };
 }
 
-const EXPRESS_4 = '>=4.6.0 <5'; // Layer#handle_request and handle_error, which route capture wraps, appeared in 4.6.0
+const EXPRESS_4 = '>=4.15.0 <5'; // Layer#handle_request appeared in 4.6.0; before 4.15.0 Express reads res._headers, which Node 24 removed
 const ROUTER_2 = '>=2.0.0 <3';
 
 type Application = Record<string, unknown>;
@@ -111,7 +111,7 @@ export const PATCHES: PatchDefinition[] = [
 const applicationHandle: PatchDefinition<Application> = {
   module: 'express',
   file: 'lib/application.js',
-  versions: '>=4.6.0 <6', // as the route capture below
+  versions: '>=4.15.0 <6', // as the route capture below
   patch: (app) => instrumentation.wrap(app, 'handle', wrapAppHandle),
   unpatch: (app) => unwrapMethod(app, 'handle'),
 };
